@@ -1,0 +1,90 @@
+"""A chunk holds one answerable situation of one playbook, with where it came from and the
+conditions its headings state, so that the right situation can be chosen by the case facts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ChunkKind = Literal[
+    "title",  # document title / 목차
+    "policy",  # rule text with no customer-facing script (정책 및 참고사항, 주의사항)
+    "script",  # a situation with a customer-facing script
+    "note",  # agent-only instructions (상담유형, 응대순서, 아지트 …)
+]
+
+
+class ChunkConditions(BaseModel):
+    """Conditions stated by the chunk's heading path. Empty / None means "not stated"."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    requests: list[str] = Field(default_factory=list)  # CaseFacts.request values
+    ride_statuses: list[str] = Field(default_factory=list)  # CaseFacts.ride_status values
+    days_min: int | None = None  # inclusive ("3일 이후" -> 4)
+    days_max: int | None = None  # inclusive ("3일 이내" -> 3)
+    history_available: bool | None = None  # False: "이용기록 확인 불가/삭제/분실"
+    reasons: list[str] = Field(default_factory=list)  # CaseFacts.reason values it is for
+    reasons_excluded: list[str] = Field(default_factory=list)  # "…관련되지 않은 기타 상황"
+    identity_required: bool | None = None  # "본인확인"
+    withdrawn: bool | None = None  # "[탈퇴고객]"
+    alt_recipient: bool | None = None  # "다른 이메일 / 닉네임이 아닌 성함"
+    channel: str | None = None  # "chat" / "phone" row of a table
+    fallback: bool = False  # "기타 상황", "기간 경과 - 기본안내": the default refusal
+    persistent: bool = False  # "[지속 요구 시]": the customer keeps insisting
+
+
+class Chunk(BaseModel):
+    """One chunk, as stored in Chroma (metadata flattened by ``to_metadata``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str  # the playbook file name: the document id
+    section: str  # heading path, " > " separated
+    index: int  # position of the chunk in its document
+    start: int  # character offsets into the document text
+    end: int
+    kind: ChunkKind
+    text: str  # the chunk's text (headings included), what is embedded and indexed
+    conditions: ChunkConditions = Field(default_factory=ChunkConditions)
+
+    @property
+    def id(self) -> str:
+        return chunk_id(self.source, self.index)
+
+    def to_metadata(self) -> dict[str, Any]:
+        """Chroma metadata holds scalars only: conditions go in as JSON."""
+        return {
+            "source": self.source,
+            "section": self.section,
+            "chunk_index": self.index,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+            "conditions": self.conditions.model_dump_json(),
+        }
+
+    @classmethod
+    def from_metadata(cls, text: str, meta: dict[str, Any]) -> Chunk:
+        return cls(
+            source=str(meta["source"]),
+            section=str(meta["section"]),
+            index=int(meta["chunk_index"]),
+            start=int(meta["start"]),
+            end=int(meta["end"]),
+            kind=meta["kind"],
+            text=text,
+            conditions=ChunkConditions.model_validate(json.loads(str(meta["conditions"]))),
+        )
+
+
+def chunk_id(source: str, index: int) -> str:
+    return f"{source}#{index:04d}"
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

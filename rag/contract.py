@@ -1,0 +1,57 @@
+"""The suggestion contract (spec section 3), shared by the Python API, the CLI and HTTP."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ingest.chunk import Chunk
+from policy_guard.facts import CaseFacts
+from policy_guard.verdict import Verdict, Violation
+
+
+class Hit(BaseModel):
+    """One retrieved chunk with its fused score and the ranks each retriever gave it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk: Chunk
+    score: float
+    bm25_rank: int | None = None  # 1-based; None when that retriever did not return it
+    dense_rank: int | None = None
+    dense_score: float | None = None  # cosine similarity
+    bm25_score: float | None = None
+
+
+class Citation(BaseModel):
+    source: str
+    section: str
+    score: float
+    chunk_id: str | None = None
+    text: str | None = None  # the chunk text, for the console's expandable citation
+
+
+class SuggestRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    question: str = Field(min_length=1, examples=["펫 5일 전 운행완료 건인데 기사 번호 달래요"])
+    case: CaseFacts = Field(default_factory=CaseFacts)
+
+
+class Suggestion(BaseModel):
+    reply: str
+    grounded: bool
+    citations: list[Citation]
+    facts: CaseFacts  # the resolved facts: console fields over what the question says
+    ask: list[str]
+    guard: Verdict
+    draft_violations: list[Violation]
+    drafter: str = "composed"  # "composed" or "llm"
+    llm_skipped: bool = False  # an LLM is configured but failed: the composed reply was used
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+
+class GuardRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    draft: str = Field(min_length=1)
+    case: CaseFacts = Field(default_factory=CaseFacts)
