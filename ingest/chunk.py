@@ -50,6 +50,10 @@ class Chunk(BaseModel):
     end: int
     kind: ChunkKind
     text: str  # the chunk's text (headings included), what is embedded and indexed
+    #: The customer-facing script of this situation, ready to send once placeholders are filled:
+    #: agent-only notes, bold instructions, links and ※ remarks removed. Empty when the chunk has
+    #: no script (title, policy, note).
+    script: str = ""
     conditions: ChunkConditions = Field(default_factory=ChunkConditions)
 
     @property
@@ -65,6 +69,7 @@ class Chunk(BaseModel):
             "start": self.start,
             "end": self.end,
             "kind": self.kind,
+            "script": self.script,
             "conditions": self.conditions.model_dump_json(),
         }
 
@@ -78,6 +83,7 @@ class Chunk(BaseModel):
             end=int(meta["end"]),
             kind=meta["kind"],
             text=text,
+            script=str(meta.get("script", "")),
             conditions=ChunkConditions.model_validate(json.loads(str(meta["conditions"]))),
         )
 

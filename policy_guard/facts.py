@@ -11,7 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Request = Literal["driver_phone", "vehicle_plate", "driver_name", "driver_account", "usage_statement"]
+Request = Literal[
+    "driver_phone", "vehicle_plate", "driver_name", "driver_account", "usage_statement"
+]
 RideStatus = Literal[
     "in_progress",
     "completed",
@@ -38,7 +40,13 @@ RIDE_STATUSES: tuple[RideStatus, ...] = (
     "stopped_by_passenger_report",
     "stopped_by_driver_report",
 )
-REASONS: tuple[Reason, ...] = ("lost_item", "accident", "unpaid_fare", "custom_reservation", "other")
+REASONS: tuple[Reason, ...] = (
+    "lost_item",
+    "accident",
+    "unpaid_fare",
+    "custom_reservation",
+    "other",
+)
 
 
 class CaseFacts(BaseModel):

@@ -1,0 +1,1 @@
+"""Drafters: turn the chosen playbook situation (and the facts) into a reply draft."""
