@@ -31,9 +31,15 @@ class ChunkConditions(BaseModel):
     reasons: list[str] = Field(default_factory=list)  # CaseFacts.reason values it is for
     reasons_excluded: list[str] = Field(default_factory=list)  # "…관련되지 않은 기타 상황"
     identity_required: bool | None = None  # "본인확인"
+    #: A step of a sequence that follows a "본인확인" step: True (identity already verified);
+    #: the "본인확인" step itself: False. Mirrors ``CaseFacts.identity_verified``.
+    identity_verified: bool | None = None
     withdrawn: bool | None = None  # "[탈퇴고객]"
     alt_recipient: bool | None = None  # "다른 이메일 / 닉네임이 아닌 성함"
     channel: str | None = None  # "chat" / "phone" row of a table
+    #: False: the text asks for collection consent (a consent table row); True: the text comes
+    #: after that request (the "확인 감사합니다 … 발송해 드릴 예정" closing).
+    collection_consent: bool | None = None
     fallback: bool = False  # "기타 상황", "기간 경과 - 기본안내": the default refusal
     persistent: bool = False  # "[지속 요구 시]": the customer keeps insisting
 

@@ -1,0 +1,118 @@
+"""``agent-assist ask``: a guarded reply suggestion for an agent's question.
+
+    agent-assist ask "질문" [--case JSON] [--json]
+    agent-assist ask --jsonl FILE        # one {"question": …, "case": {…}} per line; "-" = stdin
+
+JSONL output is one suggestion per input line, in input order (blank lines are skipped; an input
+``id`` is echoed). A line that is not a JSON object with a non-empty string ``question`` and valid
+``case`` facts yields ``{"error": "line N: …"}`` in its place, and the command then exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from api.commands.guard import parse_case
+from ingest.errors import UserError
+from ingest.settings import get_settings
+from policy_guard import CaseFacts
+from rag.contract import Suggestion
+from rag.pipeline import SuggestionPipeline, build_pipeline
+
+
+def register(subparsers: Any) -> None:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "ask",
+        help="suggest a guarded reply for an agent's question",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("question", nargs="?", help="the agent's question (Korean)")
+    p.add_argument("--case", default="{}", help="case facts as a JSON object (spec section 1)")
+    p.add_argument("--json", action="store_true", help="print the suggestion as JSON")
+    p.add_argument("--jsonl", metavar="FILE", help='questions as JSON lines ("-" for stdin)')
+    p.set_defaults(func=run)
+
+
+def _text(s: Suggestion) -> str:
+    lines = [s.reply, ""]
+    if not s.grounded:
+        lines.append("(승인된 스크립트 없음)")
+    for c in s.citations[:3]:
+        lines.append(f"출처: {c.source} | {c.section} ({c.score:.4f})")
+    for prompt in s.ask:
+        lines.append(f"확인 필요: {prompt}")
+    if s.draft_violations:
+        lines.append("교체된 초안 위반: " + ", ".join(v.rule for v in s.draft_violations))
+    return "\n".join(lines).rstrip()
+
+
+def _check_question(question: object, limit: int) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise UserError('"question" must be a non-empty string')
+    if len(question) > limit:
+        raise UserError(f"the question is longer than {limit} characters")
+    return question
+
+
+def _answer_line(
+    pipeline: SuggestionPipeline, number: int, line: str, limit: int
+) -> tuple[dict[str, Any], bool]:
+    try:
+        item = json.loads(line)
+        if not isinstance(item, dict):
+            raise UserError("not a JSON object")
+        question = _check_question(item.get("question"), limit)
+        case = parse_case(item.get("case", {}))
+    except (json.JSONDecodeError, UserError) as exc:
+        return {"error": f"line {number}: {exc}"}, False
+    out: dict[str, Any] = pipeline.suggest(question, case).model_dump(mode="json")
+    if "id" in item:
+        out = {"id": item["id"], **out}
+    return out, True
+
+
+def _open(source: str) -> TextIO:
+    if source == "-":
+        return sys.stdin
+    try:
+        return Path(source).open(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot read {source}: {exc.strerror}") from None
+
+
+def _run_jsonl(source: str, pipeline: SuggestionPipeline, limit: int) -> int:
+    ok = True
+    with _open(source) as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            out, valid = _answer_line(pipeline, number, line, limit)
+            ok = ok and valid
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 0 if ok else 2
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    limit = settings.max_question_chars
+    if args.jsonl is not None:
+        if args.question is not None:
+            raise UserError("give either a question or --jsonl, not both")
+        return _run_jsonl(args.jsonl, build_pipeline(settings), limit)
+    question = _check_question(args.question, limit)
+    try:
+        raw_case = json.loads(args.case)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"--case is not valid JSON: {exc.msg}") from None
+    case: CaseFacts = parse_case(raw_case)
+    suggestion = build_pipeline(settings).suggest(question, case)
+    if args.json:
+        print(json.dumps(suggestion.model_dump(mode="json"), ensure_ascii=False))
+    else:
+        print(_text(suggestion))
+    return 0

@@ -1,0 +1,39 @@
+"""``agent-assist build-model``: rebuild the built-in embedding model into the model folder.
+
+Run it once at deploy time so the first request does not pay for the build (a few seconds);
+running it again is a no-op unless the packaged source changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from ingest.e5_build import ensure_builtin_model_status
+from ingest.settings import get_settings
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "build-model",
+        help="build the offline multilingual-e5-small folder (idempotent)",
+        description=__doc__,
+    )
+    parser.add_argument(
+        "--models-dir",
+        type=Path,
+        default=None,
+        help="where to build (default: AGENT_ASSIST_MODEL_CACHE_DIR or <data dir>/models)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    models_dir: Path = args.models_dir or get_settings().models_dir
+    started = time.perf_counter()
+    path, built = ensure_builtin_model_status(models_dir)
+    state = f"built in {time.perf_counter() - started:.1f}s" if built else "already built"
+    print(f"{path} ({state})")
+    return 0

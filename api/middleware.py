@@ -1,0 +1,151 @@
+"""Pure ASGI middleware: request ids and access lines, and the body gate for /v1 writes.
+
+Written as raw ASGI (not ``BaseHTTPMiddleware``) so the request-id context variable set here is
+the one the route handlers and worker threads see, and so a rejected body is answered before the
+framework ever parses it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import error_response, unexpected_error_response
+from api.logging import new_request_id, request_id_var
+
+access_log = logging.getLogger("agent_assist.access")
+
+
+class RequestContextMiddleware:
+    """Give every request an id (kept from ``X-Request-ID`` when it is plain), echo it back,
+    log one access line (method, path, status, milliseconds), and turn an unexpected exception
+    into a plain 500 without its message."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = new_request_id(Headers(scope=scope).get("x-request-id"))
+        token = request_id_var.set(rid)
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                response_started = True
+                MutableHeaders(scope=message)["X-Request-ID"] = rid
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception as exc:  # a bug below: answer 500 here so nothing prints the request
+            if response_started:
+                raise
+            await unexpected_error_response(exc)(scope, receive, send_with_id)
+        finally:
+            ms = (time.perf_counter() - started) * 1000
+            access_log.info("%s %s status=%d ms=%.1f", scope["method"], scope["path"], status, ms)
+            request_id_var.reset(token)
+
+
+def integral_floats_as_ints(body: bytes) -> bytes:
+    """Read JSON numbers like ``5.0`` as ``5``.
+
+    JSON has one number type and JSON Schema counts ``5.0`` as an integer, but the request
+    models are strict (``"5"`` or ``true`` must not pass as 5). No request field is a float, so
+    turning integral number literals into integers loses nothing.
+    """
+    changed = False
+
+    def parse_float(text: str) -> float | int:
+        nonlocal changed
+        value = float(text)
+        if value.is_integer() and abs(value) < 2**53:
+            changed = True
+            return int(value)
+        return value
+
+    try:
+        data = json.loads(body, parse_float=parse_float)
+    except ValueError:  # invalid JSON: the framework answers it with the field-level 422
+        return body
+    return json.dumps(data).encode("ascii") if changed else body
+
+
+class BodyGateMiddleware:
+    """For POST/PUT/PATCH under /v1: JSON content type, a byte cap, and strict UTF-8.
+
+    The cap bounds memory before parsing (the per-field character caps are checked after);
+    UTF-8 is checked here because the JSON parser would otherwise accept UTF-16/32 too.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("POST", "PUT", "PATCH")
+            or not str(scope["path"]).startswith("/v1/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        ctype = headers.get("content-type", "").lower()
+        media, _, params = ctype.partition(";")
+        charset = params.strip().removeprefix("charset=").strip('"') if params else "utf-8"
+        if media.strip() != "application/json" or charset not in ("utf-8", "utf8"):
+            msg = "send the body as application/json in UTF-8"
+            await error_response(415, "unsupported_media_type", msg)(scope, receive, send)
+            return
+        declared = headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            await self._too_large(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                await self._too_large(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = bool(message.get("more_body", False))
+        body = b"".join(chunks)
+        try:
+            body.decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            msg = "the body is not valid UTF-8"
+            await error_response(400, "invalid_encoding", msg, ["body"])(scope, receive, send)
+            return
+        body = integral_floats_as_ints(body)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        msg = f"the body is larger than {self.max_body_bytes} bytes"
+        await error_response(413, "payload_too_large", msg, ["body"])(scope, receive, send)

@@ -1,0 +1,44 @@
+"""POST /v1/guard: check any draft against the policy rules for the case."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends
+
+from api.deps import RunnerDep, SettingsDep, require_api_key
+from api.errors import ERROR_RESPONSES
+from api.examples import GUARD_EXAMPLES
+from api.limits import check_text
+from policy_guard import check
+from policy_guard.verdict import Verdict
+from rag.contract import GuardRequest
+
+log = logging.getLogger("agent_assist.guard")
+router = APIRouter(
+    prefix="/v1",
+    tags=["guard"],
+    dependencies=[Depends(require_api_key)],
+    responses=ERROR_RESPONSES,
+)
+
+
+@router.post(
+    "/guard",
+    summary="Check a draft",
+    description=(
+        "Runs the deterministic policy guard. Violations are data: each names its rule id, the "
+        "span of the draft that breaks it and the playbook clause. Needs no index, so it answers "
+        "even while the store is down."
+    ),
+)
+async def guard(
+    body: Annotated[GuardRequest, Body(openapi_examples=GUARD_EXAMPLES)],
+    settings: SettingsDep,
+    runner: RunnerDep,
+) -> Verdict:
+    check_text("draft", body.draft, settings.max_draft_chars)
+    verdict = await runner.run(check, body.draft, body.case)
+    log.info("guard allowed=%s rules=%s", verdict.allowed, [v.rule for v in verdict.violations])
+    return verdict

@@ -1,0 +1,89 @@
+"""Calibrate the grounding decision on a labelled set of covered and off-topic questions.
+
+Prints each question's evidence (service coverage, request coverage, best dense cosine, best
+BM25 score, matched conditions), which rule decided it, the confusion counts, and the dense
+cosines that bound the threshold for the questions no rule decides (the margin).
+
+    .venv/bin/python benchmarks/calibrate_grounding.py [--data-dir DIR] [--labelled FILE]
+
+With no ``--data-dir`` the knowledge base is ingested into a temporary directory first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from ingest.pipeline import ingest_kb  # noqa: E402
+from ingest.settings import Settings  # noqa: E402
+from rag.grounding import DEFAULT_DENSE_THRESHOLD, gather, is_grounded  # noqa: E402
+from rag.pipeline import build_pipeline  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data-dir", type=Path)
+    parser.add_argument(
+        "--labelled", type=Path, default=REPO / "benchmarks/grounding_labelled.jsonl"
+    )
+    args = parser.parse_args()
+    tmp = None
+    if args.data_dir is None:
+        tmp = tempfile.TemporaryDirectory()
+        args.data_dir = Path(tmp.name)
+    settings = Settings(
+        kb_dir=REPO / "kb", data_dir=args.data_dir, model_cache_dir=REPO / ".data/models"
+    )
+    if not settings.chroma_dir.exists():
+        ingest_kb(settings)
+    pipeline = build_pipeline(settings)
+    rows = [json.loads(line) for line in args.labelled.read_text().splitlines() if line.strip()]
+    undecided: dict[bool, list[float]] = {True: [], False: []}
+    confusion = {"tp": 0, "fn": 0, "fp": 0, "tn": 0}
+    for row in rows:
+        sug = pipeline.suggest(row["question"])
+        hits = pipeline.retriever.search(row["question"], settings.retrieve_k)
+        book = pipeline.catalog().playbooks.get(hits[0].chunk.source) if hits else None
+        ev = gather(sug.facts, hits, pipeline.catalog(), book, 0)
+        rule = (
+            "service-uncovered"
+            if ev.service_uncovered
+            else "request-covered"
+            if ev.request_covered
+            else "retrieval"
+        )
+        if rule == "retrieval":
+            undecided[row["covered"]].append(ev.top_dense)
+        key = (
+            ("tp" if sug.grounded else "fn") if row["covered"] else ("fp" if sug.grounded else "tn")
+        )
+        confusion[key] += 1
+        mark = "ok " if sug.grounded == row["covered"] else "BAD"
+        print(
+            f"{mark} covered={row['covered']!s:5} grounded={sug.grounded!s:5} rule={rule:17} "
+            f"dense={ev.top_dense:.4f} bm25={ev.top_bm25:.2f} "
+            f"service={sug.facts.service} request={sug.facts.request}  {row['question']}"
+        )
+    print("confusion", confusion)
+    print("threshold", DEFAULT_DENSE_THRESHOLD)
+    if undecided[True]:
+        print("retrieval-decided covered: min dense", round(min(undecided[True]), 4))
+    if undecided[False]:
+        print("retrieval-decided off-topic: max dense", round(max(undecided[False]), 4))
+    _ = is_grounded  # the rule under calibration
+    if tmp is not None:
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,236 @@
+"""Load on POST /v1/suggest: throughput, latency percentiles, errors; then an overload burst.
+
+    .venv/bin/python benchmarks/load.py [--url http://127.0.0.1:PORT] [--data-dir DIR]
+        [--clients 8] [--requests 400] [--duration 60] [--overload-clients 48]
+
+Without ``--url`` the service is started here, in this process, on a free loopback port, over
+``--data-dir`` (default: kb/ ingested into a temporary directory) with no LLM and
+``max_concurrent_requests`` = ``--max-concurrent``. Loopback targets only, and every phase is
+bounded by a request count and a time limit. Questions and case facts come from the shared
+suggest set when it is there, else from a few built-in ones.
+
+Phase 1 (``--clients`` closed-loop clients) is the capacity figure: target 0 errors and
+p95 <= 300 ms without an LLM. Phase 2 sends ``--overload-clients`` clients at once, beyond the
+concurrency limit: the excess must be refused quickly (429) rather than queued.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+SHARED_SUGGEST = REPO.parent / "shared" / "evals" / "suggest.jsonl"
+BUILTIN = [
+    {"question": "펫 5일 전 운행완료 건인데 기사 번호 알려달래요", "case": {"service": "pet"}},
+    {"question": "대리 이용내역서 다른 이메일로 받을 수 있나요", "case": {"service": "daeri"}},
+    {"question": "어제 펫 탔는데 차량번호 알려주세요", "case": {}},
+]
+
+
+def load_bodies() -> list[dict[str, object]]:
+    if not SHARED_SUGGEST.exists():
+        return BUILTIN
+    bodies: list[dict[str, object]] = []
+    for line in SHARED_SUGGEST.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            bodies.append({"question": rec["question"], "case": rec.get("case") or {}})
+    return bodies or BUILTIN
+
+
+def require_loopback(url: str) -> None:
+    host = urlparse(url).hostname or ""
+    addrs = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    if not addrs or not all(ipaddress.ip_address(a).is_loopback for a in addrs):
+        raise SystemExit(f"refusing to load-test {host!r}: loopback targets only")
+
+
+@dataclass
+class Phase:
+    latencies_ms: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    refused_ms: list[float] = field(default_factory=list)  # 429/503 answers
+    transport_errors: int = 0
+    wall_s: float = 0.0
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def run_phase(
+    url: str,
+    headers: dict[str, str],
+    bodies: list[dict[str, object]],
+    clients: int,
+    total: int,
+    duration_s: float,
+) -> Phase:
+    phase = Phase()
+    lock = threading.Lock()
+    counter = iter(range(total))
+    deadline = time.monotonic() + duration_s
+    start_gate = threading.Barrier(clients)
+
+    def client() -> None:
+        with httpx.Client(base_url=url, headers=headers, timeout=60.0) as http:
+            start_gate.wait()
+            while time.monotonic() < deadline:
+                with lock:
+                    n = next(counter, None)
+                if n is None:
+                    return
+                started = time.perf_counter()
+                try:
+                    resp = http.post("/v1/suggest", json=bodies[n % len(bodies)])
+                except httpx.HTTPError:
+                    with lock:
+                        phase.transport_errors += 1
+                    continue
+                ms = (time.perf_counter() - started) * 1000
+                with lock:
+                    phase.statuses[resp.status_code] += 1
+                    if resp.status_code == 200:
+                        phase.latencies_ms.append(ms)
+                    elif resp.status_code in (429, 503):
+                        phase.refused_ms.append(ms)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    phase.wall_s = time.perf_counter() - started
+    return phase
+
+
+def report(name: str, clients: int, phase: Phase) -> None:
+    done = sum(phase.statuses.values())
+    errors = done - phase.statuses.get(200, 0) + phase.transport_errors
+    lat = phase.latencies_ms
+    print(f"\n== {name}: {clients} clients, {done} answers in {phase.wall_s:.1f} s")
+    print(f"throughput      {done / phase.wall_s:.1f} req/s ({len(lat) / phase.wall_s:.1f} ok/s)")
+    print(f"statuses        {dict(sorted(phase.statuses.items()))}")
+    print(f"errors          {errors} (non-200 answers + {phase.transport_errors} transport)")
+    if lat:
+        print(
+            f"latency 200 ms  p50 {pct(lat, 50):.1f}  p95 {pct(lat, 95):.1f}  "
+            f"p99 {pct(lat, 99):.1f}  max {max(lat):.1f}  mean {statistics.fmean(lat):.1f}"
+        )
+    if phase.refused_ms:
+        r = phase.refused_ms
+        print(f"refused ms      p50 {pct(r, 50):.1f}  p95 {pct(r, 95):.1f}  (429/503 answers)")
+
+
+@contextmanager
+def own_server(data_dir: Path | None, max_concurrent: int) -> Iterator[str]:
+    import uvicorn
+
+    from api.app import create_app
+    from ingest.pipeline import ingest_kb
+    from ingest.settings import Settings
+
+    with tempfile.TemporaryDirectory(prefix="aa-load-") as tmp:
+        models = REPO / ".data" / "models"
+        if data_dir is None:
+            data_dir = Path(tmp) / "data"
+            print("ingesting kb/ into a temporary data dir …", flush=True)
+            ingest_kb(Settings(kb_dir=REPO / "kb", data_dir=data_dir, model_cache_dir=models))
+        settings = Settings(
+            kb_dir=REPO / "kb",
+            data_dir=data_dir,
+            model_cache_dir=models,
+            max_concurrent_requests=max_concurrent,
+            llm_provider="none",
+        )
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(256)
+        config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False)
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+            sock.close()
+
+
+def wait_healthy(url: str, timeout_s: float = 300) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    raise SystemExit(f"{url}/healthz never answered 200")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--url", help="a running service (loopback only); default: start one here")
+    ap.add_argument("--data-dir", type=Path, help="an ingested data dir for the own server")
+    ap.add_argument("--api-key", default=os.environ.get("AGENT_ASSIST_LOAD_KEY"))
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--requests", type=int, default=400, help="phase 1 request count (cap 5000)")
+    ap.add_argument("--duration", type=float, default=60.0, help="per-phase limit, s (cap 300)")
+    ap.add_argument("--max-concurrent", type=int, default=8, help="own server's limit")
+    ap.add_argument("--overload-clients", type=int, default=48, help="0 skips phase 2 (cap 256)")
+    args = ap.parse_args()
+    total = min(args.requests, 5000)
+    duration = min(args.duration, 300.0)
+    headers = {"Authorization": f"Bearer {args.api_key}"} if args.api_key else {}
+    bodies = load_bodies()
+
+    def run(url: str) -> None:
+        require_loopback(url)
+        wait_healthy(url)
+        run_phase(url, headers, bodies, 2, 2 * len(bodies), duration)  # warm caches
+        print(f"target {url}; {len(bodies)} distinct questions; no LLM unless the server has one")
+        phase = run_phase(url, headers, bodies, args.clients, total, duration)
+        report("capacity", args.clients, phase)
+        if args.overload_clients > 0:
+            n = min(args.overload_clients, 256)
+            burst = run_phase(url, headers, bodies, n, n * 4, duration)
+            report("overload burst", n, burst)
+
+    if args.url:
+        run(args.url.rstrip("/"))
+    else:
+        with own_server(args.data_dir, args.max_concurrent) as url:
+            run(url)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

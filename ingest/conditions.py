@@ -1,0 +1,262 @@
+"""Conditions stated by a heading ("[차량번호 요구] [상태값: 운행완료]", "3. 탑승 3일 이후 ~ 14일
+이내", "① 분실물, 운행 중 사고발생 …"), read with phrase tables so that any playbook written in the
+same style is understood, and combined along a heading path (a child heading refines its parents).
+
+The tables are data: add a phrase here, and a row to the matching test table.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from ingest.chunk import ChunkConditions
+
+DRIVER_REQUESTS = ("driver_phone", "vehicle_plate", "driver_name", "driver_account")
+ALL_STATUSES = (
+    "in_progress",
+    "completed",
+    "cancelled_before_dispatch",
+    "cancelled_after_dispatch",
+    "stopped_by_passenger_report",
+    "stopped_by_driver_report",
+)
+
+#: Phrases that mention personal data without it being the thing asked for: the items of a
+#: collection-consent notice, and who the statement is addressed to. Removed before requests
+#: are read, so "[탈퇴고객] 개인정보수집동의(성함,…)" does not read as "the driver's name".
+_NOT_A_REQUEST = (
+    r"(?:개인\s*정보\s*)?수집\s*동의\s*(?:\([^)]*\))?",
+    r"닉네임이\s*아닌\s*(?:성함|이름|실명)",
+    r"다른\s*(?:이메일|메일|e-?mail)",
+)
+
+#: (pattern, request values). "개인정보" alone means every driver item.
+REQUEST_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        r"연락처|(?:휴대\s*|핸드\s*)?(?:전화|폰)\s*번호"
+        r"|(?<!차량)(?<!차량 )(?<!계좌)(?<!계좌 )(?<!주민)(?<!카드)번호(?!\s*판)",
+        ("driver_phone",),
+    ),
+    (r"차량\s*번호|차\s*번호|번호\s*판", ("vehicle_plate",)),
+    (r"이름|성함|성명|실명", ("driver_name",)),
+    (r"계좌", ("driver_account",)),
+    (r"개인\s*정보(?!\s*(?:수집|처리|보호|동의))", DRIVER_REQUESTS),
+    (r"이용\s*내역서|이용\s*기록\)?\s*(?:발급|출력)|내역서\s*발급", ("usage_statement",)),
+)
+
+#: (pattern, statuses). Read inside "상태값: …" when the heading has one, else in the whole text.
+STATUS_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        r"운행\s*완료\s*(?:[xX×✕✗]|아님|제외|이외|외)",
+        tuple(s for s in ALL_STATUSES if s != "completed"),
+    ),
+    (r"운행\s*완료(?!\s*(?:[xX×✕✗]|아님|제외|이외|외|되지))", ("completed",)),
+    (r"운행\s*중(?!\s*(?:사고|에|발생))", ("in_progress",)),
+    (r"배차\s*전\s*취소", ("cancelled_before_dispatch",)),
+    (r"배차\s*후\s*취소", ("cancelled_after_dispatch",)),
+    (
+        r"승객\s*(?:이|가)?\s*(?:기사\s*(?:님)?\s*(?:를|을)\s*)?신고",
+        ("stopped_by_passenger_report",),
+    ),
+    (r"기사\s*(?:님)?\s*(?:가|이)?\s*(?:승객\s*(?:을|를)\s*)?신고", ("stopped_by_driver_report",)),
+)
+
+#: Units of a day range, in days.
+_UNIT_DAYS = {"일": 1, "주": 7, "주일": 7, "개월": 30, "달": 30, "년": 365}
+_DAY_RANGE = re.compile(
+    r"(\d{1,4}|일|한)\s*(일|주일|주|개월|달|년)\s*"
+    r"(이내|안에|까지|이하|미만|이후|경과|초과|지난|넘은|넘게|이상)"
+)
+_UPPER = {"이내": 0, "안에": 0, "까지": 0, "이하": 0, "미만": -1}
+_LOWER = {"이후": 1, "경과": 1, "초과": 1, "지난": 1, "넘은": 1, "넘게": 1, "이상": 0}
+
+#: History in the app not available to the customer.
+HISTORY_UNAVAILABLE = (
+    r"이용\s*기록\s*(?:확인\s*)?(?:불가|안\s*됨|없)",
+    r"삭제",
+    r"분실(?!물)",
+    r"연락\s*불가",
+)
+
+#: (pattern, reason). "분실" alone is a lost phone (history), not a lost item.
+REASON_PHRASES: tuple[tuple[str, str], ...] = (
+    (r"분실물|유실물|두고\s*내", "lost_item"),
+    (r"사고", "accident"),
+    (r"운임|요금\s*미\s*(?:지급|결제)|미\s*결제", "unpaid_fare"),
+    (r"맞춤\s*예약", "custom_reservation"),
+)
+#: A clause listing reasons it is NOT for ("…관련되지 않은 기타 일반적인 상황").
+_NEGATION = re.compile(r"관련\s*되?\s*지\s*않|관련\s*없|무관|제외|아닌\s*경우")
+
+IDENTITY_PHRASES = (r"본인\s*확인", r"본인\s*인증")
+WITHDRAWN_PHRASES = (r"탈퇴",)
+ALT_RECIPIENT_PHRASES = (
+    r"다른\s*(?:이메일|메일|e-?mail|주소)",
+    r"닉네임이\s*아닌\s*(?:성함|이름|실명)",
+    r"실명\s*으로",
+)
+#: (pattern, channel): a table row or heading that names the channel the wording is for
+#: ("채팅", "[전화 상담 시]"), not "기사 전화번호". A text naming both ("[채팅-전화]") states
+#: neither.
+CHANNEL_PHRASES: tuple[tuple[str, str], ...] = (
+    (r"^\W*(?:채팅|챗)\W*$|(?:채팅|챗)\s*(?:상담|인입|응대)", "chat"),
+    (r"^\W*(?:전화|유선)\W*$|(?:전화|유선)\s*(?:상담|인입|응대)|콜\s*상담", "phone"),
+)
+FALLBACK_PHRASES = (r"기타\s*(?:상황|문의|사항|사유)", r"기간\s*경과", r"기본\s*안내")
+PERSISTENT_PHRASES = (r"지속\s*(?:적\s*(?:으로|인)\s*)?(?:요구|요청|문의)", r"계속\s*(?:요구|요청)")
+#: A "기타 …" heading is the counterpart of the reasons its earlier siblings name.
+OTHER_SITUATION = re.compile(r"기타")
+
+
+def _any(patterns: Iterable[str], text: str) -> bool:
+    return any(re.search(p, text) for p in patterns)
+
+
+def _normal(text: str) -> str:
+    """Full-width digits and letters folded (１４일 → 14일); circled digits left alone."""
+    return "".join(
+        c if "\u2460" <= c <= "\u24ff" else unicodedata.normalize("NFKC", c) for c in text
+    )
+
+
+def read_requests(text: str) -> list[str]:
+    for pattern in _NOT_A_REQUEST:
+        text = re.sub(pattern, " ", text)
+    found: list[str] = []
+    for pattern, values in REQUEST_PHRASES:
+        if re.search(pattern, text):
+            found.extend(v for v in values if v not in found)
+    return found
+
+
+def read_statuses(text: str) -> list[str]:
+    clauses = re.findall(r"상태\s*값\s*[:：]\s*([^\]\)]*)", text)
+    if not clauses:
+        if "상태값" in text.replace(" ", ""):  # "상태값 상관없음": no status stated
+            return []
+        clauses = [text]
+    found: list[str] = []
+    for clause in clauses:
+        for pattern, values in STATUS_PHRASES:
+            if re.search(pattern, clause):
+                found.extend(v for v in values if v not in found)
+    return [s for s in ALL_STATUSES if s in found]
+
+
+def read_days(text: str) -> tuple[int | None, int | None]:
+    """Inclusive day bounds: "3일 이내" → (None, 3), "3일 이후" → (4, None), "1년 경과" → (366,
+    None). Contradicting bounds in one heading are a remark, not a range: nothing is stated."""
+    low: int | None = None
+    high: int | None = None
+    for number, unit, relation in _DAY_RANGE.findall(text):
+        count = int(number) if number.isdigit() else 1
+        days = count * _UNIT_DAYS[unit]
+        if relation in _UPPER:
+            bound = days + _UPPER[relation]
+            high = bound if high is None else min(high, bound)
+        else:
+            bound = days + _LOWER[relation]
+            low = bound if low is None else max(low, bound)
+    if low is not None and high is not None and low > high:
+        return None, None
+    return low, high
+
+
+def _day_is_one_alternative(text: str) -> bool:
+    """ "법원,경찰서 제출 / 재차 요청 / 1년 경과건": a list of three or more triggers, any of
+    which leads here; the day range is one trigger among others, not a requirement. (Two parts,
+    "탑승 7일 이내 / 이용기록 확인 안내", are a window and what to do in it.)"""
+    parts = re.split(r"\s+/\s+", text)
+    with_days = sum(1 for part in parts if _DAY_RANGE.search(part))
+    return len(parts) >= 3 and 0 < with_days < len(parts)
+
+
+def read_reasons(text: str) -> tuple[list[str], list[str]]:
+    """(reasons the heading is for, reasons it excludes), clause by clause."""
+    clauses = [*re.findall(r"\(([^()]*)\)", text), re.sub(r"\([^()]*\)", " ", text)]
+    wanted: list[str] = []
+    excluded: list[str] = []
+    for clause in clauses:
+        target = excluded if _NEGATION.search(clause) else wanted
+        for pattern, reason in REASON_PHRASES:
+            if re.search(pattern, clause) and reason not in target:
+                target.append(reason)
+    return wanted, excluded
+
+
+def read_channel(text: str) -> str | None:
+    named = {channel for pattern, channel in CHANNEL_PHRASES if re.search(pattern, text)}
+    return named.pop() if len(named) == 1 else None
+
+
+def read_conditions(heading: str) -> ChunkConditions:
+    """The conditions one heading states (not its parents)."""
+    text = _normal(heading)
+    days_min, days_max = read_days(text) if not _day_is_one_alternative(text) else (None, None)
+    reasons, excluded = read_reasons(text)
+    unavailable = _any(HISTORY_UNAVAILABLE, text)
+    return ChunkConditions(
+        requests=read_requests(text),
+        ride_statuses=read_statuses(text),
+        days_min=days_min,
+        days_max=days_max,
+        history_available=False if unavailable else None,
+        reasons=reasons,
+        reasons_excluded=excluded,
+        identity_required=True if _any(IDENTITY_PHRASES, text) else None,
+        withdrawn=True if _any(WITHDRAWN_PHRASES, text) else None,
+        alt_recipient=True if _any(ALT_RECIPIENT_PHRASES, text) else None,
+        channel=read_channel(text),
+        fallback=_any(FALLBACK_PHRASES, text),
+        persistent=_any(PERSISTENT_PHRASES, text),
+    )
+
+
+def is_other_situation(heading: str) -> bool:
+    return bool(OTHER_SITUATION.search(heading))
+
+
+def _intersect(
+    parent: tuple[int | None, int | None], child: tuple[int | None, int | None]
+) -> tuple[int | None, int | None]:
+    lows = [x for x in (parent[0], child[0]) if x is not None]
+    highs = [x for x in (parent[1], child[1]) if x is not None]
+    low = max(lows) if lows else None
+    high = min(highs) if highs else None
+    if low is not None and high is not None and low > high:
+        return parent  # the child's phrase is a remark ("14일 경과 등으로 OB 필요 시")
+    return low, high
+
+
+def merge_conditions(parent: ChunkConditions, child: ChunkConditions) -> ChunkConditions:
+    """A child heading refines its parent: what it states replaces the parent's statement (day
+    ranges intersect); flags (fallback, persistent) hold for the whole sub-tree."""
+    parent_days = (parent.days_min, parent.days_max)
+    if child.ride_statuses and not set(child.ride_statuses) & set(parent.ride_statuses):
+        # Day windows are stated for the parent's statuses ("운행완료 3일 이내"); a block for
+        # other statuses ("[상태값: 배차 후 취소]") does not inherit them.
+        parent_days = (None, None)
+    days = _intersect(parent_days, (child.days_min, child.days_max))
+
+    def pick(a: object, b: object) -> object:
+        return b if b not in (None, []) else a
+
+    excluded = list(parent.reasons_excluded)
+    excluded += [r for r in child.reasons_excluded if r not in excluded]
+    values = {
+        name: pick(getattr(parent, name), getattr(child, name))
+        for name in ChunkConditions.model_fields
+        if name not in {"days_min", "days_max", "reasons_excluded", "fallback", "persistent"}
+    }
+    return ChunkConditions.model_validate(
+        {
+            **values,
+            "days_min": days[0],
+            "days_max": days[1],
+            "reasons_excluded": excluded,
+            "fallback": parent.fallback or child.fallback,
+            "persistent": parent.persistent or child.persistent,
+        }
+    )

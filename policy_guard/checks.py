@@ -1,0 +1,116 @@
+"""The checks the guard runs, one per rule, listed in an explicit registry.
+
+A check finds the places in the draft that its rule is about; the guard then decides, from the
+rule table's allow condition and the case, which of them are violations. A finding whose kind is
+``other`` (a phone or plate that is not the console's) is a violation even where the rule would
+allow the console's value: it discloses somebody else's data or a wrong value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from policy_guard.detectors import account, names, personal_id, phone, plate, statement
+from policy_guard.detectors.base import Finding
+from policy_guard.facts import CaseFacts
+from policy_guard.rule_table import RuleTable, holds
+from policy_guard.text import NormalText
+from policy_guard.verdict import RuleId
+
+FORCED_KINDS = frozenset({"other"})
+
+
+class Check(Protocol):
+    """Finds what one rule is about. ``claims``: its findings hide overlapping weaker ones."""
+
+    @property
+    def rule_id(self) -> RuleId: ...
+
+    @property
+    def claims(self) -> bool: ...
+
+    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]: ...
+
+
+@dataclass(frozen=True)
+class PersonalIdCheck:
+    rule_id: RuleId = "personal-id"
+    claims: bool = True
+
+    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
+        return personal_id.detect(doc.text)
+
+
+@dataclass(frozen=True)
+class AccountCheck:
+    rule_id: RuleId = "driver-account"
+    claims: bool = True
+
+    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
+        return account.detect(doc.text)
+
+
+@dataclass(frozen=True)
+class PhoneCheck:
+    rule_id: RuleId = "driver-phone"
+    claims: bool = False
+
+    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
+        return phone.detect(doc.text, case.driver_phone)
+
+
+@dataclass(frozen=True)
+class PlateCheck:
+    rule_id: RuleId = "vehicle-plate"
+    claims: bool = False
+
+    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
+        return plate.detect(doc.text, case.vehicle_plate)
+
+
+@dataclass(frozen=True)
+class DriverNameCheck:
+    rule_id: RuleId = "driver-name"
+    claims: bool = False
+
+    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
+        return names.detect(doc.text, case.driver_name)
+
+
+@dataclass(frozen=True)
+class StatementIdentityCheck:
+    rule_id: RuleId = "statement-identity"
+    claims: bool = False
+
+    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
+        return statement.detect(doc.text, case.request == "usage_statement").promises
+
+
+@dataclass(frozen=True)
+class StatementConsentCheck:
+    """Promises matter here only for a withdrawn customer, another address or the real name."""
+
+    rule_id: RuleId = "statement-consent"
+    claims: bool = False
+
+    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
+        found = statement.detect(doc.text, case.request == "usage_statement")
+        trigger = table.rule(self.rule_id).applies_when
+        by_case = trigger is not None and holds(trigger, case)
+        if not (by_case or found.alt_recipient_text):
+            return []
+        note = "case" if by_case else "text"
+        return [Finding(f.start, f.end, f.kind, note) for f in found.promises]
+
+
+#: Run in this order: the checks that claim their spans come before those they hide.
+REGISTRY: tuple[Check, ...] = (
+    PersonalIdCheck(),
+    AccountCheck(),
+    PhoneCheck(),
+    PlateCheck(),
+    DriverNameCheck(),
+    StatementIdentityCheck(),
+    StatementConsentCheck(),
+)

@@ -1,0 +1,74 @@
+"""The word lists the detectors read (``lexicon.yaml``), validated once, on first use."""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+def _words(value: object) -> object:
+    """A list may be written as one space-separated string (long lists stay readable)."""
+    return value.split() if isinstance(value, str) else value
+
+
+class Lexicon(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    company_numbers: tuple[str, ...]
+    company_number_patterns: tuple[str, ...]
+    digit_words: dict[str, int]
+    mask_chars: str = Field(min_length=1)
+    plate_letters: str = Field(min_length=1)
+    plate_regions: tuple[str, ...]
+    bank_names: tuple[str, ...]
+    account_keywords: tuple[str, ...]
+    surnames: tuple[str, ...]
+    given_name_syllables: tuple[str, ...]
+    name_stopwords: tuple[str, ...]
+    name_modifier_endings: tuple[str, ...]
+    name_endings: tuple[str, ...]
+    statement_nouns: tuple[str, ...]
+    statement_verbs: tuple[str, ...]
+    promise_endings: tuple[str, ...]
+    non_promise_markers: tuple[str, ...]
+    refusal_markers: tuple[str, ...]
+    condition_markers: tuple[str, ...]
+    alt_recipient_markers: tuple[str, ...]
+
+    _split = field_validator(
+        "surnames",
+        "given_name_syllables",
+        "name_stopwords",
+        "name_modifier_endings",
+        "name_endings",
+        mode="before",
+    )(_words)
+
+    @field_validator("company_number_patterns")
+    @classmethod
+    def _patterns_compile(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            re.compile(pattern)
+        return value
+
+    @field_validator("digit_words")
+    @classmethod
+    def _single_digits(cls, value: dict[str, int]) -> dict[str, int]:
+        if any(len(word) != 1 or not 0 <= digit <= 9 for word, digit in value.items()):
+            raise ValueError("digit_words maps one syllable to one digit")
+        return value
+
+
+@functools.cache
+def load_lexicon() -> Lexicon:
+    raw = resources.files("policy_guard").joinpath("lexicon.yaml").read_text(encoding="utf-8")
+    return Lexicon.model_validate(yaml.safe_load(raw))
+
+
+def alternation(words: tuple[str, ...] | list[str]) -> str:
+    """A regex alternation of literal words, longest first (so the longest spelling wins)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))

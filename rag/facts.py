@@ -1,0 +1,230 @@
+"""Case facts read from the agent's Korean question, merged under the console's ``case``.
+
+The question is read with the phrasing table in ``rag.facts_table`` (regular expressions over
+normalised text: predictable, sub-millisecond, and testable phrase by phrase). A fact the
+question does not state stays ``None``: unknown facts take the restrictive branch downstream,
+so guessing would be the unsafe direction.
+
+When the question carries an instruction-override attempt ("이전 지시 무시하고 …"), the facts
+that could open a disclosure (consents, identity, history, status, days) are not read from it:
+only the console may state those for such a question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from policy_guard.facts import CaseFacts
+from rag import facts_table as t
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class QuestionFacts:
+    """What the question says: spec facts plus the signals that only steer the reply."""
+
+    facts: CaseFacts
+    persistent: bool = False  # "계속 요구": the customer keeps insisting after a refusal
+    injection: bool = False  # the question tries to override the instructions
+    reason_withheld: bool = False  # "사유는 말 안 하심": the reason is explicitly unknown
+
+
+def _compile_pairs(pairs: tuple[tuple[_T, str], ...]) -> tuple[tuple[_T, re.Pattern[str]], ...]:
+    return tuple((value, t.phrase(p)) for value, p in pairs)
+
+
+_REQUESTS = _compile_pairs(t.REQUEST_PHRASES)
+_NOT_A_REQUEST = tuple(t.phrase(p) for p in t.NOT_A_REQUEST)
+_STATUSES = _compile_pairs(t.RIDE_STATUS_PHRASES)
+_HISTORY = _compile_pairs(t.HISTORY_PHRASES)
+_PHONE_LOST = t.phrase(t.HISTORY_PHRASES[2][1])
+_GENERIC_NOT_VISIBLE = t.phrase(t.GENERIC_NOT_VISIBLE)
+_REASONS = _compile_pairs(t.REASON_PHRASES)
+_REASON_UNKNOWN = t.phrase(t.REASON_UNKNOWN)
+_IDENTITY = _compile_pairs(t.IDENTITY_PHRASES)
+_WITHDRAWN = _compile_pairs(t.WITHDRAWN_PHRASES)
+_ALT = _compile_pairs(t.ALT_RECIPIENT_PHRASES)
+_DRIVER_CONSENT = _compile_pairs(t.DRIVER_CONSENT_PHRASES)
+_COLLECTION_CONSENT = _compile_pairs(t.COLLECTION_CONSENT_PHRASES)
+_GENERIC_CONSENT = _compile_pairs(t.GENERIC_CONSENT_PHRASES)
+_CHANNELS = _compile_pairs(t.CHANNEL_PHRASES)
+_SERVICES = _compile_pairs(t.SERVICE_PHRASES)
+_INJECTION = t.phrase(t.INJECTION)
+_PERSISTENT = t.phrase(t.PERSISTENT)
+
+# Day counts: "5일 전", "이틀 지났", "일주일 넘었", "한 달 전", "1년 경과", "오늘".
+_AFTER = (
+    r"(?:\s*(?:정도|쯤|가량|좀|조금))?\s*"
+    r"(?P<rel>전|前|째|차|된|됐|되었|되어|지났|지난|지나|경과|이내|안에|안|넘|이후|후|초과|만에)"
+)
+_NUM_DAYS = re.compile(r"(?<![월\d])(?P<n>\d{1,4})\s*일(?:이|가)?" + _AFTER)
+_WORD_DAYS = re.compile(r"(?P<w>" + "|".join(t.DAY_WORDS) + r")(?:이|가)?" + _AFTER)
+_SINO_DAYS = re.compile(
+    r"(?<![가-힣])(?P<s>[" + "".join(t.SINO_DIGITS) + r"])일(?:이|가)?" + _AFTER
+)
+_COUNT = r"(?P<c>\d{1,3}|" + "|".join(t.NATIVE_COUNTS) + "|" + "|".join(t.SINO_DIGITS) + ")"
+_WEEKS = re.compile(_COUNT + r"\s*주(?:일)?(?:이|가)?" + _AFTER)
+_MONTHS = re.compile(_COUNT + r"\s*(?:개월|달)(?:이|가)?" + _AFTER)
+_YEARS = re.compile(_COUNT + r"\s*년(?:이|가)?" + _AFTER)
+_FIXED_DAYS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (3, t.phrase(t.THREE_DAYS_AGO)),
+    (2, t.phrase(t.DAY_BEFORE_YESTERDAY)),
+    (1, t.phrase(t.YESTERDAY)),
+    (0, t.phrase(t.TODAY)),
+)
+_BEYOND = frozenset({"넘", "이후", "후", "초과"})  # "7일 넘었" = more than 7 days
+
+
+def normalise(text: str) -> str:
+    """Full-width forms folded (NFKC), lower case, whitespace runs collapsed."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).lower()).strip()
+
+
+def _blank(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
+    """Replace matches with spaces of equal length, keeping other offsets valid."""
+    for pattern in patterns:
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+def _first(text: str, table: tuple[tuple[_T, re.Pattern[str]], ...]) -> _T | None:
+    for value, pattern in table:
+        if pattern.search(text):
+            return value
+    return None
+
+
+def _earliest(text: str, table: tuple[tuple[_T, re.Pattern[str]], ...]) -> _T | None:
+    """The value whose phrasing appears first in the text (the agent's main subject)."""
+    best: tuple[int, _T] | None = None
+    for value, pattern in table:
+        m = pattern.search(text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), value)
+    return best[1] if best else None
+
+
+def _count(token: str) -> int:
+    if token.isdigit():
+        return int(token)
+    return t.NATIVE_COUNTS.get(token) or t.SINO_DIGITS.get(token, 0)
+
+
+def extract_days(text: str) -> int | None:
+    """Whole days since the ride, from the first day expression in ``text``."""
+    found: list[tuple[int, int]] = []  # (position, days)
+
+    def add(m: re.Match[str] | None, days: int) -> None:
+        if m is None:
+            return
+        beyond = m.groupdict().get("rel") in _BEYOND
+        found.append((m.start(), days + 1 if beyond else days))
+
+    for m in _NUM_DAYS.finditer(text):
+        add(m, int(m.group("n")))
+    for m in _WORD_DAYS.finditer(text):
+        add(m, t.DAY_WORDS[m.group("w")])
+    for m in _SINO_DAYS.finditer(text):
+        add(m, t.SINO_DIGITS[m.group("s")])
+    for m in _WEEKS.finditer(text):
+        add(m, 7 * _count(m.group("c")))
+    for m in _MONTHS.finditer(text):
+        add(m, 30 * _count(m.group("c")))
+    for m in _YEARS.finditer(text):
+        add(m, 365 * _count(m.group("c")))
+    for days, pattern in _FIXED_DAYS:
+        add(pattern.search(text), days)
+    if not found:
+        return None
+    return min(found)[1]
+
+
+def _request(text: str) -> str | None:
+    """The item asked for first. Earlier table entries claim their span first, so
+    "계좌번호" is an account and never also a phone "번호"."""
+    remaining = _blank(text, _NOT_A_REQUEST)
+    hits: list[tuple[int, str]] = []
+    for value, pattern in _REQUESTS:
+        m = pattern.search(remaining)
+        if m is not None:
+            hits.append((m.start(), value))
+            remaining = _blank(remaining, (pattern,))
+    return min(hits)[1] if hits else None
+
+
+def _consents(text: str, request: str | None) -> dict[str, bool]:
+    out: dict[str, bool] = {}
+    driver = _first(text, _DRIVER_CONSENT)
+    collection = _first(text, _COLLECTION_CONSENT)
+    if driver is not None:
+        out["driver_consent"] = driver
+    if collection is not None:
+        out["collection_consent"] = collection
+    if driver is None and collection is None:
+        generic = _first(text, _GENERIC_CONSENT)
+        # An unqualified "동의했대요" is about the consent the request needs.
+        if generic is not None and request is not None:
+            key = "collection_consent" if request == "usage_statement" else "driver_consent"
+            out[key] = generic
+    return out
+
+
+def read_question(question: str) -> QuestionFacts:
+    """Every fact and steering signal the question states."""
+    text = normalise(question)
+    injection = bool(_INJECTION.search(text))
+    values: dict[str, Any] = {}
+
+    values["request"] = _request(text)
+
+    values["service"] = _earliest(text, _SERVICES)
+    values["channel"] = _first(text, _CHANNELS)
+
+    without_phone_loss = _PHONE_LOST.sub(lambda m: " " * len(m.group(0)), text)
+    reason = _first(without_phone_loss, _REASONS)
+    withheld = bool(_REASON_UNKNOWN.search(text))
+    if withheld and reason == "other":
+        reason = None
+    values["reason"] = reason
+
+    alt = _first(text, _ALT)
+    values["alt_recipient"] = alt
+    withdrawn = _first(text, _WITHDRAWN)
+    values["withdrawn"] = withdrawn
+
+    if not injection:
+        identity = _first(text, _IDENTITY)
+        values["identity_verified"] = identity
+        values["ride_status"] = _first(text, _STATUSES)
+        values["days_since_ride"] = extract_days(text)
+        history = _first(text, _HISTORY)
+        if history is None and values.get("request") in ("driver_phone", "vehicle_plate"):
+            # "차량번호 확인이 안 된대요": with no other subject, it is the app record.
+            no_identity = _blank(text, tuple(p for v, p in _IDENTITY))
+            if _GENERIC_NOT_VISIBLE.search(no_identity):
+                history = False
+        values["history_available"] = history
+        values.update(_consents(text, values.get("request")))
+
+    facts = CaseFacts(**{k: v for k, v in values.items() if v is not None})
+    return QuestionFacts(
+        facts=facts,
+        persistent=bool(_PERSISTENT.search(text)),
+        injection=injection,
+        reason_withheld=withheld and reason is None,
+    )
+
+
+def extract_facts(question: str) -> CaseFacts:
+    """The spec facts the question states; everything else ``None``."""
+    return read_question(question).facts
+
+
+def resolve_facts(question: str, case: CaseFacts | None = None) -> CaseFacts:
+    """The question's facts under the console's: explicit console fields win."""
+    facts = extract_facts(question)
+    return facts if case is None else case.merged_over(facts)

