@@ -4,13 +4,15 @@
 
 Drafts are built from the playbooks' own paragraphs with values mixed in (phones in several
 spellings, plates, names, accounts, statement promises), under varied case facts. Prints the
-percentiles of one ``check`` call, the first-call cost (rule table and patterns loaded lazily),
-and how many drafts were blocked.
+percentiles of one ``check`` call in wall-clock and in CPU time (the CPU figure is what the code
+costs when the machine is busy with other work; the load average is printed alongside), the
+first-call cost (rule table and patterns are loaded lazily) and how many drafts were blocked.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import time
@@ -72,25 +74,30 @@ def main() -> None:
     check(drafts[0], CASES[0])
     first_ms = (time.perf_counter() - start) * 1000
 
-    times: list[float] = []
+    wall: list[float] = []
+    cpu: list[float] = []
     blocked = 0
     for _ in range(args.repeat):
         for i, draft in enumerate(drafts):
             case = CASES[i % len(CASES)]
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             verdict = check(draft, case)
-            times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.thread_time() - c0) * 1000)
+            wall.append((time.perf_counter() - t0) * 1000)
             blocked += not verdict.allowed
-    times.sort()
-    q = statistics.quantiles(times, n=100)
     print(f"drafts: {len(drafts)} x {args.repeat}, {args.chars} chars each")
     print(f"first call (loads rules and patterns): {first_ms:.1f} ms")
-    print(
-        f"check latency ms: p50 {q[49]:.3f}  p95 {q[94]:.3f}  p99 {q[98]:.3f}  "
-        f"max {times[-1]:.3f}  mean {statistics.fmean(times):.3f}"
-    )
-    print(f"blocked: {blocked}/{len(times)}")
-    print(f"target p95 <= 2 ms: {'met' if q[94] <= 2.0 else 'NOT met'}")
+    print(f"load average (1 min): {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    for name, times in (("wall", wall), ("cpu", cpu)):
+        times.sort()
+        q = statistics.quantiles(times, n=100)
+        print(
+            f"check {name} ms: p50 {q[49]:.3f}  p95 {q[94]:.3f}  p99 {q[98]:.3f}  "
+            f"max {times[-1]:.3f}  mean {statistics.fmean(times):.3f}"
+        )
+    p95 = statistics.quantiles(sorted(wall), n=100)[94]
+    print(f"blocked: {blocked}/{len(wall)}")
+    print(f"target wall p95 <= 2 ms: {'met' if p95 <= 2.0 else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -35,7 +35,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from ingest.settings import Settings  # noqa: E402
 from rag.contract import Hit  # noqa: E402
-from rag.retriever import KIND_WEIGHTS, MODES, HybridRetriever, Mode  # noqa: E402
+from rag.fusion import FusionParams  # noqa: E402
+from rag.retriever import MODES, Candidates, HybridRetriever, Mode  # noqa: E402
 
 LABELLED = REPO / "evals" / "datasets" / "retrieval.jsonl"
 SHARED_SUGGEST = REPO.parent / "shared" / "evals" / "suggest.jsonl"
@@ -70,26 +71,29 @@ def first_rank(hits: Sequence[Hit], ok: Iterable[bool]) -> int | None:
     return None
 
 
-def quality(retriever: HybridRetriever, cases: Sequence[Case], mode: Mode) -> dict[str, float]:
-    src_ranks: list[int | None] = []
-    sec_ranks: list[int | None] = []
-    for case in cases:
-        hits = retriever.search(case.question, EVAL_K, mode=mode)
-        src_ranks.append(first_rank(hits, (h.chunk.source == case.source for h in hits)))
-        if case.sections:
-            sec_ranks.append(
-                first_rank(
-                    hits,
-                    (
-                        h.chunk.source == case.source and h.chunk.section in case.sections
-                        for h in hits
-                    ),
-                )
-            )
-    out = _rank_metrics("source", src_ranks)
-    if sec_ranks:
-        out.update(_rank_metrics("section", sec_ranks))
+def judge(hits: Sequence[Hit], case: Case) -> tuple[int | None, int | None]:
+    """1-based rank of the first hit from the expected source, and from the expected section."""
+    src = first_rank(hits, (h.chunk.source == case.source for h in hits))
+    sec = None
+    if case.sections:
+        sec = first_rank(
+            hits, (h.chunk.source == case.source and h.chunk.section in case.sections for h in hits)
+        )
+    return src, sec
+
+
+def metrics(
+    judged: Sequence[tuple[int | None, int | None]], has_sections: bool
+) -> dict[str, float]:
+    out = _rank_metrics("source", [s for s, _ in judged])
+    if has_sections:
+        out.update(_rank_metrics("section", [x for _, x in judged]))
     return out
+
+
+def quality(retriever: HybridRetriever, cases: Sequence[Case], mode: Mode) -> dict[str, float]:
+    judged = [judge(retriever.search(c.question, EVAL_K, mode=mode), c) for c in cases]
+    return metrics(judged, any(c.sections for c in cases))
 
 
 def _rank_metrics(prefix: str, ranks: Sequence[int | None]) -> dict[str, float]:
@@ -144,7 +148,8 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"nproc={os.cpu_count()} cpu={model!r} python={platform.python_version()}"
+    load = "/".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"nproc={os.cpu_count()} cpu={model!r} load={load} python={platform.python_version()}"
 
 
 def print_quality(title: str, rows: Mapping[str, Mapping[str, float]]) -> None:
@@ -156,30 +161,39 @@ def print_quality(title: str, rows: Mapping[str, Mapping[str, float]]) -> None:
         print(f"{mode:8} " + " ".join(f"{metrics[k]:13.3f}" for k in keys))
 
 
-def sweep(base: HybridRetriever, cases: Sequence[Case]) -> None:
-    """Grid the fusion parameters and the title/note kind weights (hybrid mode)."""
-    print("\n## sweep (hybrid): bm25_w dense_w rrf_k title_w note_w -> section top1 / mrr / hit3")
-    rows: list[tuple[float, float, float, tuple[object, ...]]] = []
-    for rrf_k in (5, 10, 20, 40, 60):
-        for bm25_w in (0.0, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0):
+def sweep(retriever: HybridRetriever, cases: Sequence[Case]) -> None:
+    """Grid the fusion parameters and kind weights over candidates retrieved once."""
+    cands: list[tuple[Case, Candidates]] = [
+        (c, retriever.candidates(c.question, 30, "hybrid")) for c in cases
+    ]
+    kind_grid = (
+        {"script": 1.0, "policy": 1.0, "note": 1.0, "title": 1.0},
+        {"script": 1.0, "policy": 1.0, "note": 1.0, "title": 0.3},
+        {"script": 1.0, "policy": 0.7, "note": 0.5, "title": 0.3},
+        {"script": 1.0, "policy": 0.8, "note": 0.7, "title": 0.3},
+        {"script": 1.0, "policy": 0.5, "note": 0.3, "title": 0.0},
+    )
+    rows: list[tuple[dict[str, float], FusionParams]] = []
+    for rrf_k in (2, 5, 10, 20, 60):
+        for bm25_w in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0):
             for dense_w in (0.0, 1.0):
-                if bm25_w == dense_w == 0.0:
+                if bm25_w == dense_w == 0.0 or (dense_w == 0.0 and bm25_w != 1.0):
                     continue
-                for title_w, note_w in ((1.0, 1.0), (0.5, 1.0), (0.5, 0.7), (0.0, 1.0), (0.0, 0.5)):
-                    settings = base.settings.model_copy(
-                        update={"rrf_k": rrf_k, "bm25_weight": bm25_w, "dense_weight": dense_w}
-                    )
-                    kinds = {**KIND_WEIGHTS, "title": title_w, "note": note_w}
-                    r = HybridRetriever(
-                        settings, base._store, base._dense._embedder, kind_weights=kinds
-                    )
-                    r._snapshot = base.snapshot()  # same index; only the fusion differs
-                    m = quality(r, cases, "hybrid")
-                    key = (bm25_w, dense_w, rrf_k, title_w, note_w)
-                    rows.append((m["section_top1"], m["section_mrr"], m["section_hit3"], key))
-    rows.sort(key=lambda r: (-r[1], -r[0], -r[2]))
-    for top1, mrr, hit3, key in rows[:25]:
-        print(f"  {key}  top1={top1:.3f} mrr={mrr:.3f} hit3={hit3:.3f}")
+                for kinds in kind_grid:
+                    params = FusionParams(rrf_k, bm25_w, dense_w, kinds)
+                    judged = [judge(retriever.rank(cd, EVAL_K, params), c) for c, cd in cands]
+                    rows.append((metrics(judged, True), params))
+    rows.sort(key=lambda r: (-r[0]["section_mrr"], -r[0]["section_top1"]))
+    print(f"\n## sweep over {len(rows)} settings, best section MRR first (top 20)")
+    print("rrf_k bm25_w dense_w kinds(policy,note,title) | src_top1 sec_top1 sec_mrr hit3 hit5")
+    for m, p in rows[:20]:
+        kw = p.kind_weights
+        print(
+            f"{p.rrf_k:5} {p.bm25_weight:6} {p.dense_weight:7} "
+            f"({kw['policy']}, {kw['note']}, {kw['title']}) | {m['source_top1']:.3f} "
+            f"{m['section_top1']:.3f} {m['section_mrr']:.3f} {m['section_hit3']:.3f} "
+            f"{m['section_hit5']:.3f}"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -213,10 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         retriever = HybridRetriever(settings, store, embedder)
         t = time.perf_counter()
         print(f"index: {retriever.chunk_count()} chunks, first load {time.perf_counter() - t:.2f}s")
-        print(
-            f"settings: rrf_k={settings.rrf_k} bm25_weight={settings.bm25_weight} "
-            f"dense_weight={settings.dense_weight} kind_weights={dict(retriever.kind_weights)}"
-        )
+        print(f"fusion: {retriever.params}")
         labelled = load_cases(LABELLED)
         suggest = load_cases(SHARED_SUGGEST) if SHARED_SUGGEST.is_file() else []
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from ingest.pipeline import ingest_kb  # noqa: E402
 from ingest.settings import Settings  # noqa: E402
-from rag.grounding import DEFAULT_DENSE_THRESHOLD, gather, is_grounded  # noqa: E402
+from rag.grounding import DEFAULT_DENSE_THRESHOLD  # noqa: E402
 from rag.pipeline import build_pipeline  # noqa: E402
 
 
@@ -51,9 +51,7 @@ def main() -> int:
     confusion = {"tp": 0, "fn": 0, "fp": 0, "tn": 0}
     for row in rows:
         sug = pipeline.suggest(row["question"])
-        hits = pipeline.retriever.search(row["question"], settings.retrieve_k)
-        book = pipeline.catalog().playbooks.get(hits[0].chunk.source) if hits else None
-        ev = gather(sug.facts, hits, pipeline.catalog(), book, 0)
+        ev = pipeline.plan(row["question"]).evidence
         rule = (
             "service-uncovered"
             if ev.service_uncovered
@@ -70,7 +68,7 @@ def main() -> int:
         mark = "ok " if sug.grounded == row["covered"] else "BAD"
         print(
             f"{mark} covered={row['covered']!s:5} grounded={sug.grounded!s:5} rule={rule:17} "
-            f"dense={ev.top_dense:.4f} bm25={ev.top_bm25:.2f} "
+            f"dense={ev.top_dense:.4f} bm25={ev.top_bm25:.2f} heading={ev.heading_terms} "
             f"service={sug.facts.service} request={sug.facts.request}  {row['question']}"
         )
     print("confusion", confusion)
@@ -79,7 +77,6 @@ def main() -> int:
         print("retrieval-decided covered: min dense", round(min(undecided[True]), 4))
     if undecided[False]:
         print("retrieval-decided off-topic: max dense", round(max(undecided[False]), 4))
-    _ = is_grounded  # the rule under calibration
     if tmp is not None:
         tmp.cleanup()
     return 0

@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/load.py [--url http://127.0.0.1:PORT] [--data-dir DIR]
         [--clients 8] [--requests 400] [--duration 60] [--overload-clients 48]
 
-Without ``--url`` the service is started here, in this process, on a free loopback port, over
-``--data-dir`` (default: kb/ ingested into a temporary directory) with no LLM and
-``max_concurrent_requests`` = ``--max-concurrent``. Loopback targets only, and every phase is
+Without ``--url`` the service is started here (``agent-assist serve`` in a subprocess) on a free
+loopback port, over ``--data-dir`` (default: kb/ ingested into a temporary directory) with no
+LLM and ``max_concurrent_requests`` = ``--max-concurrent``. Loopback targets only, and every phase is
 bounded by a request count and a time limit. Questions and case facts come from the shared
 suggest set when it is there, else from a few built-in ones.
 
@@ -20,8 +20,10 @@ import argparse
 import ipaddress
 import json
 import os
+import signal
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -150,9 +152,7 @@ def report(name: str, clients: int, phase: Phase) -> None:
 
 @contextmanager
 def own_server(data_dir: Path | None, max_concurrent: int) -> Iterator[str]:
-    import uvicorn
-
-    from api.app import create_app
+    """``agent-assist serve`` in a subprocess (so the clients here do not share its GIL)."""
     from ingest.pipeline import ingest_kb
     from ingest.settings import Settings
 
@@ -162,26 +162,36 @@ def own_server(data_dir: Path | None, max_concurrent: int) -> Iterator[str]:
             data_dir = Path(tmp) / "data"
             print("ingesting kb/ into a temporary data dir …", flush=True)
             ingest_kb(Settings(kb_dir=REPO / "kb", data_dir=data_dir, model_cache_dir=models))
-        settings = Settings(
-            kb_dir=REPO / "kb",
-            data_dir=data_dir,
-            model_cache_dir=models,
-            max_concurrent_requests=max_concurrent,
-            llm_provider="none",
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_ASSIST_")}
+        env.update(
+            AGENT_ASSIST_KB_DIR=str(REPO / "kb"),
+            AGENT_ASSIST_DATA_DIR=str(data_dir),
+            AGENT_ASSIST_MODEL_CACHE_DIR=str(models),
+            AGENT_ASSIST_MAX_CONCURRENT_REQUESTS=str(max_concurrent),
+            AGENT_ASSIST_LLM_PROVIDER="none",
         )
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(256)
-        config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False)
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
+        log_path = Path(tmp) / "serve.log"
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+                cwd=REPO,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         try:
-            yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+            yield f"http://127.0.0.1:{port}"
         finally:
-            server.should_exit = True
-            thread.join(timeout=30)
-            sock.close()
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=30)
 
 
 def wait_healthy(url: str, timeout_s: float = 300) -> None:

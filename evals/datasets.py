@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from evals.sections import normalise_path, section_matches
 from ingest.errors import UserError
 from policy_guard.facts import CaseFacts
 from policy_guard.verdict import RuleId
@@ -85,7 +86,12 @@ class GuardCase(_Case):
 
 class RetrievalCase(BaseModel):
     """A question and where its answer lives. Extra fields are ignored: retrieval sets may
-    carry annotations of their own."""
+    carry annotations of their own.
+
+    In a retrieval file ``section`` is a full heading path and ``also`` lists other paths that
+    answer equally well (exact match after normalisation). Cases derived from suggestion cases
+    carry a section *label* instead (substring rules of ``evals.sections``).
+    """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -93,8 +99,18 @@ class RetrievalCase(BaseModel):
     question: str = Field(min_length=1)
     source: str = Field(min_length=1)
     section: str | None = None
+    also: list[str] = Field(default_factory=list)
+    exact: bool = True
     tags: list[str] = Field(default_factory=list)
     origin: str = ""
+
+    def section_hit(self, source: str, section: str) -> bool:
+        if self.section is None or source != self.source:
+            return False
+        if not self.exact:
+            return section_matches(self.section, section)
+        path = normalise_path(section)
+        return any(normalise_path(want) == path for want in (self.section, *self.also))
 
 
 class Dataset(BaseModel):
@@ -113,6 +129,7 @@ class Dataset(BaseModel):
                 question=c.question,
                 source=c.source,
                 section=c.section,
+                exact=False,
                 tags=c.tags,
                 origin=c.origin,
             )

@@ -347,7 +347,7 @@ def render_report(
     for mode in MODES:
         block = metrics.get("retrieval", {}).get(mode)
         if block:
-            extra_latency[f"retriever ({mode})"] = block["latency_ms"]
+            extra_latency[f"retriever {mode} (query vector cached)"] = block["latency_ms"]
     if metrics.get("guard", {}).get("latency_ms"):
         extra_latency["guard only (guard set)"] = metrics["guard"]["latency_ms"]
     parts = [

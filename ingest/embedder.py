@@ -34,6 +34,7 @@ QUERY_CACHE_SIZE = 256
 class Embedder(Protocol):
     """Turns texts into float32 rows of shape (n, dim), each L2-normalised."""
 
+    #: ``<embedding_backend>:<embedding_model>``: enough to load the same embedder again.
     name: str
     dim: int
 

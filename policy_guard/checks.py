@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from policy_guard.detectors import account, names, personal_id, phone, plate, statement
+from policy_guard.detectors import account, names, partial, personal_id, phone, plate, statement
 from policy_guard.detectors.base import Finding
 from policy_guard.facts import CaseFacts
 from policy_guard.rule_table import RuleTable, holds
@@ -57,7 +57,9 @@ class PhoneCheck:
     claims: bool = False
 
     def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
-        return phone.detect(doc.text, case.driver_phone)
+        found = phone.detect(doc.text, case.driver_phone)
+        parts = partial.find_partials(doc.text)
+        return found + [Finding(s, e, "partial") for s, e, about_plate in parts if not about_plate]
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,9 @@ class PlateCheck:
     claims: bool = False
 
     def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
-        return plate.detect(doc.text, case.vehicle_plate)
+        found = plate.detect(doc.text, case.vehicle_plate)
+        parts = partial.find_partials(doc.text)
+        return found + [Finding(s, e, "partial") for s, e, about_plate in parts if about_plate]
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ class StatementIdentityCheck:
     claims: bool = False
 
     def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
-        return statement.detect(doc.text, case.request == "usage_statement").promises
+        return list(statement.detect(doc.text, case.request == "usage_statement").promises)
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,10 @@ class StatementConsentCheck:
         by_case = trigger is not None and holds(trigger, case)
         if not (by_case or found.alt_recipient_text):
             return []
-        note = "case" if by_case else "text"
+        reasons = [fact for fact in ("withdrawn", "alt_recipient") if getattr(case, fact) is True]
+        if found.alt_recipient_text:
+            reasons.append("text")
+        note = ",".join(reasons)
         return [Finding(f.start, f.end, f.kind, note) for f in found.promises]
 
 

@@ -15,8 +15,16 @@ from policy_guard.verdict import RuleId, Verdict, Violation
 _KIND_TEXT = {
     "template": "자리표시자로 값 안내를 제안함",
     "masked": "일부 가린 이름도 이름임",
+    "partial": "번호의 일부(뒷자리)도 번호임",
     "console": "콘솔의 값과 일치",
     "other": "콘솔의 값과 다른 값(다른 사람의 정보이거나 잘못된 값)",
+}
+
+
+_APPLIES_TEXT = {
+    "withdrawn": "탈퇴고객",
+    "alt_recipient": "다른 이메일·성함으로 발급 요청",
+    "text": "초안이 다른 이메일·성함 발급을 약속함",
 }
 
 
@@ -53,8 +61,9 @@ def _message(rule: Rule, table: RuleTable, finding: Finding, case: CaseFacts, al
         parts.append(_KIND_TEXT[finding.kind])
     if not allowed:
         parts.append(f"이 건: {table.describe_failure(rule.allow, case)}")
-    if finding.note == "text":
-        parts.append("초안이 다른 이메일·성함 발급을 약속함")
+    applies = [_APPLIES_TEXT[n] for n in finding.note.split(",") if n in _APPLIES_TEXT]
+    if applies:
+        parts.append("적용 이유: " + ", ".join(applies))
     return ". ".join(parts)
 
 

@@ -30,13 +30,17 @@ class Lexicon(BaseModel):
     given_name_syllables: tuple[str, ...]
     name_stopwords: tuple[str, ...]
     name_modifier_endings: tuple[str, ...]
+    name_determiners: tuple[str, ...]
     name_endings: tuple[str, ...]
     statement_nouns: tuple[str, ...]
     statement_verbs: tuple[str, ...]
+    promise_phrases: tuple[str, ...]
     promise_endings: tuple[str, ...]
     non_promise_markers: tuple[str, ...]
     refusal_markers: tuple[str, ...]
     condition_markers: tuple[str, ...]
+    partial_markers: tuple[str, ...]
+    plate_context: tuple[str, ...]
     alt_recipient_markers: tuple[str, ...]
 
     _split = field_validator(
@@ -44,6 +48,7 @@ class Lexicon(BaseModel):
         "given_name_syllables",
         "name_stopwords",
         "name_modifier_endings",
+        "name_determiners",
         "name_endings",
         mode="before",
     )(_words)

@@ -31,6 +31,9 @@ class QuestionFacts:
     persistent: bool = False  # "계속 요구": the customer keeps insisting after a refusal
     injection: bool = False  # the question tries to override the instructions
     reason_withheld: bool = False  # "사유는 말 안 하심": the reason is explicitly unknown
+    #: Items the question may be about when it names their family, not one item
+    #: ("기사님 정보"); empty when it names none.
+    request_family: frozenset[str] = frozenset()
 
 
 def _compile_pairs(pairs: tuple[tuple[_T, str], ...]) -> tuple[tuple[_T, re.Pattern[str]], ...]:
@@ -39,6 +42,7 @@ def _compile_pairs(pairs: tuple[tuple[_T, str], ...]) -> tuple[tuple[_T, re.Patt
 
 _REQUESTS = _compile_pairs(t.REQUEST_PHRASES)
 _NOT_A_REQUEST = tuple(t.phrase(p) for p in t.NOT_A_REQUEST)
+_FAMILIES = tuple((frozenset(items), t.phrase(p)) for items, p in t.REQUEST_FAMILIES)
 _STATUSES = _compile_pairs(t.RIDE_STATUS_PHRASES)
 _HISTORY = _compile_pairs(t.HISTORY_PHRASES)
 _PHONE_LOST = t.phrase(t.HISTORY_PHRASES[2][1])
@@ -216,6 +220,9 @@ def read_question(question: str) -> QuestionFacts:
         persistent=bool(_PERSISTENT.search(text)),
         injection=injection,
         reason_withheld=withheld and reason is None,
+        request_family=frozenset(
+            item for items, pattern in _FAMILIES if pattern.search(text) for item in items
+        ),
     )
 
 

@@ -35,7 +35,15 @@ REQUEST_PHRASES: Final[tuple[tuple[str, str], ...]] = (
         r"(?:이용|탑승|운행) (?:기록|내역|이력) ?(?:을|를)? (?:발급|"
         r"뽑|출력|떼|보내 ?(?:주|달)|메일)",
     ),
-    ("usage_statement", r"(?:구청|법원|경찰|관공서|주민 센터|회사|기관)(?:서|에)? 제출"),
+    (
+        "usage_statement",
+        r"(?:구청|법원|경찰서?|관공서|주민 센터|회사|기관|보험사)(?:에서|에)? ?"
+        r"(?:제출|낼|내야|보낼|요구)",
+    ),
+    (
+        "usage_statement",
+        r"(?:이용|탑승|운행|대리) ?(?:내역|기록|이력)? ?(?:증명|증빙) ?(?:서|서류)?",
+    ),
     ("driver_account", r"계좌|통장|입금 ?처"),
     ("vehicle_plate", r"차량 ?번호|차 번호|차번|차량 넘버|차 넘버|번호판|차량 정보"),
     (
@@ -60,6 +68,16 @@ NOT_A_REQUEST: Final[tuple[str, ...]] = (
     r"(?:닉네임|별명)(?:이)? ?(?:말고|대신|아닌|이 ?아닌) ?(?:실명|성함|이름|본명)",
     r"(?:실명|성함|이름|본명)으로",
     r"주민 (?:등록 )?번호|카드 번호|발신 번호|대표 번호|고객 ?센터 번호",
+    r"(?:비밀|인증|주문|예약|회원|계정|사업자|승인|우편|배차|호출|쿠폰|결제|접수) ?번호",
+)
+
+#: Questions about "the driver's information" in general: some item of this family, which
+#: one still to be asked. Enough to tell that a playbook for these items covers the question.
+REQUEST_FAMILIES: Final[tuple[tuple[tuple[str, ...], str], ...]] = (
+    (
+        ("driver_phone", "vehicle_plate", "driver_name", "driver_account"),
+        r"(?:기사|드라이버|운전자)(?:님|분)?(?:의)? ?(?:개인 ?)?(?:정보|신상|인적 ?사항)",
+    ),
 )
 
 RIDE_STATUS_PHRASES: Final[tuple[tuple[str, str], ...]] = (

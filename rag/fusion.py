@@ -1,19 +1,61 @@
-"""Weighted reciprocal-rank fusion of ranked lists.
+"""Weighted reciprocal-rank fusion of ranked lists, and the measured default parameters.
 
 RRF uses ranks, not scores, because BM25 scores and cosine similarities live on unrelated
 scales (e5 cosines are compressed into 0.80–0.93 here). Each retriever r contributes
-``w_r / (k + rank_r)`` for every chunk it returned (ranks 1-based).
+``w_r / (k + rank_r)`` for every chunk it returned (ranks 1-based); the fused score is then
+multiplied by a weight per chunk kind.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
-#: Defaults chosen by measurement on evals/datasets/retrieval.jsonl (see docs/retrieval.md and
-#: benchmarks/bench_retrieval.py). Filled in below once measured.
-DEFAULT_RRF_K = 60
-DEFAULT_BM25_WEIGHT = 1.0
+from ingest.settings import Settings
+
+# Defaults chosen by measurement (benchmarks/bench_retrieval.py --sweep; docs/retrieval.md).
+# On evals/datasets/retrieval.jsonl (83 agent questions over both playbooks), section level:
+#   BM25 alone                      top-1 0.554  MRR 0.653  hit@5 0.807
+#   dense alone                     top-1 0.253  MRR 0.427  hit@5 0.723
+#   RRF k=60, weights 1/1           top-1 0.386  MRR 0.549  hit@5 0.771
+#   RRF k=5, bm25 2 / dense 1, kinds top-1 0.542  MRR 0.684  hit@5 0.867  (source top-1 0.988)
+# Dense ranks sibling situations of one playbook almost interchangeably, so it is the weaker
+# voice; a small k lets first places count. The choice held on both halves of the set
+# (MRR 0.678 / 0.691, hit@5 0.881 / 0.854).
+DEFAULT_RRF_K = 5
+DEFAULT_BM25_WEIGHT = 2.0
 DEFAULT_DENSE_WEIGHT = 1.0
+#: Fused-score multiplier per chunk kind. A title / 목차 chunk names every situation of its
+#: playbook, so it matches many questions but answers none; rule-only policy text and
+#: agent-only notes rarely hold the reply. They stay retrievable (an agent may ask about
+#: 상담유형 or 아지트), just below a comparable script.
+DEFAULT_KIND_WEIGHTS: Mapping[str, float] = {
+    "script": 1.0,
+    "policy": 0.7,
+    "note": 0.5,
+    "title": 0.3,
+}
+
+
+@dataclass(frozen=True)
+class FusionParams:
+    rrf_k: int = DEFAULT_RRF_K
+    bm25_weight: float = DEFAULT_BM25_WEIGHT
+    dense_weight: float = DEFAULT_DENSE_WEIGHT
+    kind_weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_KIND_WEIGHTS))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FusionParams:
+        """Values the operator set explicitly (env or constructor) win; the rest are the
+        measured defaults above, whatever the Settings class declares as its own default."""
+        chosen = settings.model_fields_set
+        return cls(
+            rrf_k=settings.rrf_k if "rrf_k" in chosen else DEFAULT_RRF_K,
+            bm25_weight=settings.bm25_weight if "bm25_weight" in chosen else DEFAULT_BM25_WEIGHT,
+            dense_weight=(
+                settings.dense_weight if "dense_weight" in chosen else DEFAULT_DENSE_WEIGHT
+            ),
+        )
 
 
 def weighted_rrf(

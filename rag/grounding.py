@@ -1,14 +1,14 @@
 """Whether a playbook covers the question at all (``grounded``).
 
-A single cosine threshold cannot decide it here: e5 scores are compressed (off-topic 0.881 vs
-covered 0.897–0.934 in the first measurements). The decision combines signals, strongest first:
+A cosine threshold alone cannot decide it: e5 scores are compressed (off-topic questions reach
+0.90 here while covered ones start at 0.86; docs/pipeline.md). The decision uses, in order:
 
 1. the question names a service no playbook is written for ("킥보드", "택시") → not covered;
-2. it asks for an item (연락처, 차량번호, 이용내역서, …) that the chosen playbook's situations
-   are stated for, in a service that playbook covers → covered;
-3. otherwise the retrieval evidence decides: the best dense cosine must clear a calibrated
-   threshold *and* some lexical (BM25) evidence must exist, or a situation must match stated
-   facts. The figures and their margin are in docs/pipeline.md.
+2. it asks for an item (연락처, 차량번호, 이용내역서, …), or a family of items ("기사님 정보"),
+   that the chosen playbook's situations are stated for, in a service it covers → covered;
+3. otherwise the words must meet a situation: at least MIN_HEADING_TERMS of the question's
+   terms appear in one situation's own heading terms (terms every situation shares removed),
+   and the best dense cosine clears a floor → covered; else not.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from policy_guard.facts import CaseFacts
 from rag.catalog import Catalog, Playbook
 from rag.contract import Hit
 
-#: Best dense cosine a covered question reaches when no request/service decides it.
-#: Calibrated on a labelled set (docs/pipeline.md); settings.grounded_threshold overrides it.
-DEFAULT_DENSE_THRESHOLD = 0.89
-#: BM25 score of the best lexical hit below which the words do not meet any playbook.
-MIN_BM25 = 1.0
+#: Best dense cosine below which no question is covered, whatever its words. Calibrated on a
+#: labelled set (docs/pipeline.md); settings.grounded_threshold overrides it.
+DEFAULT_DENSE_THRESHOLD = 0.855
+#: Question terms that must appear in one situation's own heading (rule 3).
+MIN_HEADING_TERMS = 2
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Evidence:
     request_covered: bool
     top_dense: float
     top_bm25: float
-    facts_matched: int  # conditions of the chosen situation the facts match
+    heading_terms: int  # most question terms found in one situation's own heading
 
 
 def gather(
@@ -43,18 +43,18 @@ def gather(
     hits: Sequence[Hit],
     catalog: Catalog,
     playbook: Playbook | None,
-    facts_matched: int,
+    asked: frozenset[str],
+    family: frozenset[str] = frozenset(),
 ) -> Evidence:
     service_uncovered = facts.service is not None and not catalog.covers_service(facts.service)
     service_fits = playbook is not None and (
         facts.service is None or not playbook.services or facts.service in playbook.services
     )
-    request_covered = (
-        playbook is not None
-        and service_fits
-        and facts.request is not None
-        and facts.request in playbook.requests
-    )
+    wanted = {facts.request} if facts.request is not None else set(family)
+    request_covered = playbook is not None and service_fits and bool(wanted & playbook.requests)
+    heading = 0
+    if playbook is not None:
+        heading = max((len(ts & asked) for ts in playbook.heading_terms.values()), default=0)
     dense = [h.dense_score for h in hits if h.dense_score is not None]
     bm25 = [h.bm25_score for h in hits if h.bm25_score is not None]
     return Evidence(
@@ -62,7 +62,7 @@ def gather(
         request_covered=request_covered,
         top_dense=max(dense, default=0.0),
         top_bm25=max(bm25, default=0.0),
-        facts_matched=facts_matched,
+        heading_terms=heading,
     )
 
 
@@ -72,5 +72,4 @@ def is_grounded(evidence: Evidence, dense_threshold: float | None = None) -> boo
     if evidence.request_covered:
         return True
     threshold = DEFAULT_DENSE_THRESHOLD if dense_threshold is None else dense_threshold
-    lexical = evidence.top_bm25 >= MIN_BM25 or evidence.facts_matched > 0
-    return evidence.top_dense >= threshold and lexical
+    return evidence.top_dense >= threshold and evidence.heading_terms >= MIN_HEADING_TERMS

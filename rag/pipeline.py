@@ -28,7 +28,7 @@ from rag.contract import Citation, Hit, Suggestion
 from rag.drafting.base import DraftContext, Drafter
 from rag.drafting.composed import NO_SCRIPT_REPLY, compose_reply
 from rag.facts import QuestionFacts, read_question
-from rag.grounding import gather, is_grounded
+from rag.grounding import Evidence, gather, is_grounded
 from rag.selection import Selection, Signals, Wording, select_section
 from rag.tokenizer import tokenize
 
@@ -55,11 +55,17 @@ class Retriever(Protocol):
 
 
 @dataclass(frozen=True)
-class _Plan:
-    """The answer chosen for a question before drafting."""
+class Plan:
+    """What the pipeline decided for a question before drafting (also for calibration)."""
 
+    read: QuestionFacts
+    facts: CaseFacts  # console fields over the question's
+    signals: Signals
+    asked: frozenset[str]  # the question's BM25 terms
+    hits: list[Hit]
     playbook: Playbook | None
     selection: Selection | None
+    evidence: Evidence
     grounded: bool
 
 
@@ -197,11 +203,13 @@ class SuggestionPipeline:
 
     # --- the whole
 
-    def suggest(self, question: str, case: CaseFacts | None = None) -> Suggestion:
-        timings: dict[str, float] = {}
-        started = time.perf_counter()
+    def plan(
+        self, question: str, case: CaseFacts | None = None, timings: dict[str, float] | None = None
+    ) -> Plan:
+        """Facts, retrieval, situation and grounding for a question."""
+        timings = {} if timings is None else timings
         t = time.perf_counter()
-        read: QuestionFacts = read_question(question)
+        read = read_question(question)
         facts = read.facts if case is None else case.merged_over(read.facts)
         signals = Signals(persistent=read.persistent)
         timings["facts"] = _ms(t)
@@ -214,15 +222,30 @@ class SuggestionPipeline:
         t = time.perf_counter()
         asked = frozenset(tokenize(question))
         book, selection = self._select(hits, facts, signals, catalog, asked)
-        chosen = selection.chosen if selection else None
-        evidence = gather(facts, hits, catalog, book, len(chosen.fit.matched) if chosen else 0)
-        grounded = chosen is not None and is_grounded(evidence, self.settings.grounded_threshold)
+        evidence = gather(facts, hits, catalog, book, asked, read.request_family)
+        grounded = (
+            selection is not None
+            and selection.chosen is not None
+            and is_grounded(evidence, self.settings.grounded_threshold)
+        )
         timings["selection"] = _ms(t)
+        return Plan(read, facts, signals, asked, hits, book, selection, evidence, grounded)
+
+    def suggest(self, question: str, case: CaseFacts | None = None) -> Suggestion:
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        plan = self.plan(question, case, timings)
+        facts, hits, signals = plan.facts, plan.hits, plan.signals
+        grounded = plan.grounded
 
         t = time.perf_counter()
-        composed, used, removed = self._compose(selection, facts) if grounded else ("", None, ())
+        composed, used, removed = (
+            self._compose(plan.selection, facts) if grounded else ("", None, ())
+        )
         grounded = grounded and bool(composed)
-        ask = self._ask(facts, hits, signals, book, removed, asked) if grounded else []
+        ask = (
+            self._ask(facts, hits, signals, plan.playbook, removed, plan.asked) if grounded else []
+        )
         ctx = DraftContext(
             question=question,
             facts=facts,

@@ -28,7 +28,7 @@ from ingest.settings import Settings
 from rag.bm25_index import BM25Index
 from rag.contract import Hit
 from rag.dense import DenseSearcher
-from rag.fusion import weighted_rrf
+from rag.fusion import FusionParams, weighted_rrf
 from rag.tokenizer import tokenize
 
 log = logging.getLogger(__name__)
@@ -40,11 +40,6 @@ MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
 #: low by one retriever can still win on the other), and never fewer than MIN_CANDIDATES.
 CANDIDATE_FACTOR = 3
 MIN_CANDIDATES = 20
-
-#: Fused-score multiplier per chunk kind. A title / 목차 chunk names every situation of its
-#: playbook and so matches many questions, but answers none of them; agent-only notes likewise
-#: rarely answer a customer's question. Chosen by measurement (docs/retrieval.md).
-KIND_WEIGHTS: Mapping[str, float] = {"script": 1.0, "policy": 1.0, "note": 1.0, "title": 1.0}
 
 
 class RetrievalStore(Protocol):
@@ -60,10 +55,23 @@ class RetrievalStore(Protocol):
 
 
 @dataclass(frozen=True)
-class _Snapshot:
+class Snapshot:
+    """One store generation's chunks and BM25 index; never modified once built."""
+
     generation: str
     chunks: Mapping[str, Chunk]
     bm25: BM25Index
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Each retriever's ranked (chunk id, score) list for one question, before fusion."""
+
+    snapshot: Snapshot
+    mode: Mode
+    bm25: Sequence[tuple[str, float]]
+    dense: Sequence[tuple[str, float]]
+    timings: Mapping[str, float]
 
 
 class HybridRetriever:
@@ -75,26 +83,25 @@ class HybridRetriever:
         store: RetrievalStore,
         embedder: Embedder,
         mode: Mode = "hybrid",
-        kind_weights: Mapping[str, float] | None = None,
+        params: FusionParams | None = None,
     ) -> None:
-        if mode not in MODES:
-            raise UserError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
+        _check_mode(mode)
         self.settings = settings
         self.mode: Mode = mode
-        self.kind_weights: Mapping[str, float] = dict(kind_weights or KIND_WEIGHTS)
-        self._store = store
+        self.params = params or FusionParams.from_settings(settings)
+        self.store = store
         self._dense = DenseSearcher(embedder, store)
-        self._snapshot: _Snapshot | None = None
+        self._snapshot: Snapshot | None = None
         self._reload_lock = threading.Lock()
 
     # --- index lifecycle
 
-    def _load(self, generation: str) -> _Snapshot:
-        chunks = self._store.active_chunks()
+    def _load(self, generation: str) -> Snapshot:
+        chunks = self.store.active_chunks()
         # The store pins the generation it actually read (an ingest may have flipped since
         # ``generation`` was asked), and answers dense queries from that same one.
-        pinned = getattr(self._store, "pinned_generation", None)
-        snapshot = _Snapshot(
+        pinned = getattr(self.store, "pinned_generation", None)
+        snapshot = Snapshot(
             generation=pinned if isinstance(pinned, str) else generation,
             chunks={c.id: c for c in chunks},
             bm25=BM25Index.from_chunks(chunks),
@@ -102,9 +109,9 @@ class HybridRetriever:
         log.info("retrieval index loaded generation=%s chunks=%d", generation, len(chunks))
         return snapshot
 
-    def snapshot(self) -> _Snapshot:
+    def snapshot(self) -> Snapshot:
         """The index of the store's current generation, rebuilt if the store moved on."""
-        generation = self._store.generation()
+        generation = self.store.generation()
         current = self._snapshot
         if current is not None and current.generation == generation:
             return current
@@ -128,24 +135,36 @@ class HybridRetriever:
     ) -> tuple[list[Hit], dict[str, float]]:
         """Hits best first, and the milliseconds spent per stage (embed, dense, bm25, fuse,
         total)."""
-        mode = mode or self.mode
-        if mode not in MODES:
-            raise UserError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
-        if not question.strip():
-            raise UserError("the question is empty")
+        started = time.perf_counter()
         k = self.settings.retrieve_k if k is None else k
         if k < 1:
             raise UserError("k must be at least 1")
-        timings: dict[str, float] = {}
-        started = time.perf_counter()
-        snap = self.snapshot()
-        if not snap.chunks:
-            timings["total"] = _ms(started)
-            return [], timings
-        depth = min(len(snap.chunks), max(MIN_CANDIDATES, k * CANDIDATE_FACTOR))
+        cands = self.candidates(question, max(MIN_CANDIDATES, k * CANDIDATE_FACTOR), mode)
+        t = time.perf_counter()
+        hits = self.rank(cands, k)
+        timings = dict(cands.timings)
+        timings["fuse"] = _ms(t)
+        timings["total"] = _ms(started)
+        log.debug(
+            "search mode=%s hits=%s ms=%.1f",
+            cands.mode,
+            [h.chunk.id for h in hits],
+            timings["total"],
+        )
+        return hits, timings
 
+    def candidates(self, question: str, depth: int, mode: Mode | None = None) -> Candidates:
+        """Up to ``depth`` ranked candidates from each retriever the mode uses."""
+        mode = mode or self.mode
+        _check_mode(mode)
+        if not question.strip():
+            raise UserError("the question is empty")
+        timings: dict[str, float] = {}
+        snap = self.snapshot()
+        depth = min(len(snap.chunks), depth)
         dense: list[tuple[str, float]] = []
-        if mode in ("hybrid", "dense"):
+        bm25: list[tuple[str, float]] = []
+        if depth > 0 and mode in ("hybrid", "dense"):
             t = time.perf_counter()
             vectors = self._dense.embed(question)
             timings["embed"] = _ms(t)
@@ -153,39 +172,28 @@ class HybridRetriever:
             # Ids from another generation (an ingest flipped mid-search) are dropped.
             dense = [(cid, s) for cid, s in self._dense.query(vectors, depth) if cid in snap.chunks]
             timings["dense"] = _ms(t)
-        bm25: list[tuple[str, float]] = []
-        if mode in ("hybrid", "bm25"):
+        if depth > 0 and mode in ("hybrid", "bm25"):
             t = time.perf_counter()
             bm25 = snap.bm25.search_terms(tokenize(question), depth)
             timings["bm25"] = _ms(t)
+        return Candidates(snap, mode, bm25, dense, timings)
 
-        t = time.perf_counter()
-        hits = self._fuse(snap, bm25, dense, k)
-        timings["fuse"] = _ms(t)
-        timings["total"] = _ms(started)
-        log.debug(
-            "search mode=%s hits=%s ms=%.1f", mode, [h.chunk.id for h in hits], timings["total"]
-        )
-        return hits, timings
-
-    def _fuse(
-        self,
-        snap: _Snapshot,
-        bm25: Sequence[tuple[str, float]],
-        dense: Sequence[tuple[str, float]],
-        k: int,
-    ) -> list[Hit]:
+    def rank(self, cands: Candidates, k: int, params: FusionParams | None = None) -> list[Hit]:
+        """Fuse the candidates into the best ``k`` hits (``params`` overrides the retriever's
+        fusion parameters, for ablation)."""
+        params = params or self.params
+        chunks = cands.snapshot.chunks
         fused = weighted_rrf(
-            {"bm25": [cid for cid, _ in bm25], "dense": [cid for cid, _ in dense]},
-            {"bm25": self.settings.bm25_weight, "dense": self.settings.dense_weight},
-            self.settings.rrf_k,
+            {"bm25": [cid for cid, _ in cands.bm25], "dense": [cid for cid, _ in cands.dense]},
+            {"bm25": params.bm25_weight, "dense": params.dense_weight},
+            params.rrf_k,
         )
-        bm25_at = {cid: (rank, score) for rank, (cid, score) in enumerate(bm25, start=1)}
-        dense_at = {cid: (rank, score) for rank, (cid, score) in enumerate(dense, start=1)}
+        bm25_at = {cid: (rank, score) for rank, (cid, score) in enumerate(cands.bm25, start=1)}
+        dense_at = {cid: (rank, score) for rank, (cid, score) in enumerate(cands.dense, start=1)}
         scored: list[tuple[float, str]] = []
         for cid, score in fused:
-            weight = self.kind_weights.get(snap.chunks[cid].kind, 1.0)
-            if weight > 0:
+            weight = params.kind_weights.get(chunks[cid].kind, 1.0)
+            if weight > 0 and score > 0:
                 scored.append((score * weight, cid))
         scored.sort(key=lambda item: -item[0])  # stable: fused order breaks ties
         hits: list[Hit] = []
@@ -194,7 +202,7 @@ class HybridRetriever:
             d = dense_at.get(cid)
             hits.append(
                 Hit(
-                    chunk=snap.chunks[cid],
+                    chunk=chunks[cid],
                     score=score,
                     bm25_rank=b[0] if b else None,
                     bm25_score=b[1] if b else None,
@@ -249,6 +257,11 @@ def build_retriever(settings: Settings, mode: Mode = "hybrid") -> HybridRetrieve
     embedder = load_embedder(settings)
     store = open_store(settings, embedder)
     return HybridRetriever(settings, store, embedder, mode=mode)
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise UserError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
 
 
 def _ms(started: float) -> float:

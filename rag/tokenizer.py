@@ -63,6 +63,11 @@ def _base_tag(tag: Any) -> str:
     return str(tag).split("-", 1)[0]
 
 
+def _is_jamo(text: str) -> bool:
+    # "ㅠㅠ", "ㅋㅋ": chat noise, never content.
+    return all("\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f" for ch in text)
+
+
 def _emit(term: str, out: list[str]) -> None:
     out.append(term)
     canonical = CANONICAL.get(term)
@@ -94,13 +99,16 @@ def _terms(tokens: Iterable[Any]) -> list[str]:
                 i += 1
             prev_noun = None
             continue
-        if tag in _NOUN_TAGS or (tag == _BOUND_NOUN and prev_noun is not None):
+        if _is_jamo(form):
+            prev_noun = None
+        elif tag in _NOUN_TAGS or (tag == _BOUND_NOUN and prev_noun is not None):
             if tag != _BOUND_NOUN:
                 _emit(form, out)
             if prev_noun is not None:
                 _emit(prev_noun + form, out)
             prev_noun = form
-        elif tag in _STEM_TAGS:
+        elif tag in _STEM_TAGS or form in CANONICAL:
+            # A word the synonym table knows counts whatever its tag ("계속" is an adverb).
             if form not in _STOP_STEMS:
                 _emit(form, out)
             prev_noun = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 
@@ -95,3 +96,34 @@ def test_suggest_rejects_unknown_case_fields_by_name(client: httpx.Client) -> No
     resp = client.post("/v1/suggest", json={"question": "기사 번호", "case": {"phone": "1"}})
     assert resp.status_code == 422
     assert resp.json()["error"]["fields"] == ["case.phone"]
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def test_a_full_suggestion_logs_ids_and_timings_only(client: httpx.Client) -> None:
+    handler = _Collect()
+    loggers = [logging.getLogger(), logging.getLogger("agent_assist")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    marker = "특이한질문표식"
+    body = {
+        "question": f"{marker} 펫 어제 운행완료 기사 연락처 알려주세요",
+        "case": {"driver_phone": PHONE, "driver_name": "홍길동", "vehicle_plate": PLATE},
+    }
+    try:
+        assert client.post("/v1/suggest", json=body).status_code == 200
+        assert client.post("/v1/search", json={"question": marker}).status_code == 200
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    text = "\n".join(handler.lines)
+    assert "chunks=" in text and "status=200" in text
+    for secret in (marker, PHONE, _digits(PHONE), "홍길동", PLATE):
+        assert secret not in text, secret

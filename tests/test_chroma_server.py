@@ -106,32 +106,29 @@ def test_ingest_into_the_server_and_query_from_a_second_client(
     assert not ingest_kb(settings).changed  # the no-op check works over HTTP too
 
 
-def test_index_survives_a_server_restart(make_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_stopped_server_is_unavailable_and_a_restarted_one_serves_the_same_index(
+    make_settings,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "chroma-restart"
     with running_chroma(path) as server:
         settings = server_settings(make_settings, server)
         ingest_kb(settings)
         store = open_store(settings, load_embedder(settings))
         before = (store.generation(), store.active_chunks(), store.query_texts(QUESTIONS, k=4))
-    with running_chroma(path) as server:
-        settings = server_settings(make_settings, server)
+    # Stopped: every call says "unavailable" (503), none hangs or leaks a Chroma exception.
+    with pytest.raises(UnavailableError):
+        store.heartbeat()
+    with pytest.raises(UnavailableError):
+        store.generation()
+    with pytest.raises(UnavailableError):
+        store.dense_query(load_embedder(settings).embed_queries(QUESTIONS), k=4)
+    with pytest.raises(UnavailableError):
+        open_store(settings)
+    with running_chroma(path, port=settings.chroma_port) as server:
         store = open_store(settings, load_embedder(settings))
         after = (store.generation(), store.active_chunks(), store.query_texts(QUESTIONS, k=4))
         assert not ingest_kb(settings).changed
     assert after[:2] == before[:2]
     for got, want in zip(after[2], before[2], strict=True):
         assert_same_ranking([list(h) for h in got], want)
-
-
-def test_a_stopped_server_makes_the_store_unavailable(make_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    with running_chroma(tmp_path / "chroma-stop") as server:
-        settings = server_settings(make_settings, server)
-        ingest_kb(settings)
-        store = open_store(settings)
-        store.heartbeat()
-    with pytest.raises(UnavailableError):
-        store.heartbeat()
-    with pytest.raises(UnavailableError):
-        store.generation()
-    with pytest.raises(UnavailableError):
-        open_store(settings)

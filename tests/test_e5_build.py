@@ -136,3 +136,16 @@ def test_rebuild_is_skipped_until_the_source_changes(
     assert built is True
     assert not killed.exists()
     assert e5_build.ensure_builtin_model_status(models_dir) == (folder, False)
+
+
+@pytest.mark.slow
+def test_cli_reports_an_existing_build(
+    concurrent_build: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from api.cli import main
+
+    models_dir = concurrent_build[0]
+    assert main(["build-model", "--models-dir", str(models_dir)]) == 0
+    out = capsys.readouterr().out
+    assert str(e5_build.builtin_model_dir(models_dir)) in out
+    assert "already built" in out

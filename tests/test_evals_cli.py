@@ -49,7 +49,7 @@ def _env(settings: object) -> dict[str, str]:
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*CLI, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+        [*CLI, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=900
     )
 
 

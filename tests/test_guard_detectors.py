@@ -253,3 +253,86 @@ def test_normal_form_maps_spans_back() -> None:
     assert doc.original[2:4] == "０１"
     assert digits_of("+82 10-8765-4321") == "01087654321"
     assert digits_of("０１０ ８７６５ ４３２１") == "01087654321"
+
+
+@pytest.mark.parametrize(
+    ("draft", "rule", "value"),
+    [
+        ("기사님 휴대폰 번호 뒷자리는 4321입니다.", "driver-phone", "4321"),
+        ("연락처 끝자리 4321로 확인됩니다", "driver-phone", "4321"),
+        ("차량번호 끝자리는 7890입니다.", "vehicle-plate", "7890"),
+        ("차량 번호판 뒤 4자리는 7890이에요", "vehicle-plate", "7890"),
+    ],
+)
+def test_bare_last_digits(draft: str, rule: str, value: str) -> None:
+    assert _hits(draft, rule) == [value]
+
+
+def test_bare_last_digits_pass_where_the_rule_allows() -> None:
+    open_case = CaseFacts(ride_status="completed", days_since_ride=1, history_available=False)
+    assert check("기사님 번호 뒷자리는 4321입니다.", open_case).allowed
+
+
+@pytest.mark.parametrize(
+    ("draft", "value", "console"),
+    [
+        ("배정된 기사님은 김철수님입니다.", "김철수", None),
+        ("박 기사님께서 운행하셨어요.", "박", "박민수"),
+        ("기사님의 이름은 OOO입니다", "OOO", None),
+        ("**기사님 성함은 박**입니다**", "박**", None),
+    ],
+)
+def test_more_name_forms(draft: str, value: str, console: str | None) -> None:
+    assert _hits(draft, "driver-name", CaseFacts(driver_name=console)) == [value]
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "이 기사님이 운행하셨어요.",  # 이 = this, even when the console's surname is 이
+        "**1. 탑승 3일 이내** 안내드립니다. **안내**",
+        "신청자님 감사합니다. 기사님께 신청자님 요청 전달했어요",
+        "김철수님 안녕하세요.",  # a customer's name, not the driver's: no 기사 in the sentence
+    ],
+)
+def test_name_look_alikes(draft: str) -> None:
+    assert _hits(draft, "driver-name", CaseFacts(driver_name="이영희")) == []
+
+
+STATEMENT = CaseFacts(request="usage_statement")
+
+
+@pytest.mark.parametrize(
+    ("draft", "promise"),
+    [
+        ("이용내역서는 요청하신 이메일 주소로 발송해 드릴 예정이에요.", True),
+        ("이메일 주소로 발송해 드리면 될까요?", True),
+        ("이용내역서 발급 도와드리겠습니다.", True),
+        ("메일로 전달드릴게요.", True),
+        ("발송 완료되었습니다.", True),
+        ("영업일 기준 3일 이내 이메일로 발송됩니다.", True),
+        ("이용내역서는 이용자 본인에게만 발급해드리고 있어요.", False),
+        ("닉네임으로 발급되며, 이메일로 전송해드리고 있어요.", False),
+        ("이용내역서 발급을 위해 아래 내용 확인 부탁드려요.", False),
+        ("이용내역서 발급 안내드립니다.", False),
+        ("이용내역서 발급해 드릴 수 없습니다.", False),
+        ("본인 확인 후 이메일로 발송해 드리겠습니다.", False),
+        ("제가 몇 가지 확인 후 신속하게 안내해 드리겠습니다.", False),
+        ("순차적으로 처리되어 자료 전송까지 시간이 조금 소요될 수 있습니다.", False),
+    ],
+)
+def test_statement_promises(draft: str, promise: bool) -> None:
+    assert bool(_hits(draft, "statement-identity", STATEMENT)) is promise
+
+
+def test_statement_rules_read_only_drafts_about_a_statement() -> None:
+    assert check("영수증을 이메일로 발송해 드리겠습니다.", CaseFacts()).allowed
+    assert not check("이메일로 발송해 드리겠습니다.", STATEMENT).allowed
+
+
+def test_two_syllable_console_name_only_as_a_whole_word() -> None:
+    case = CaseFacts(driver_name="이수")
+    assert _hits("기사님은 이수님입니다", "driver-name", case) == ["이수"]
+    assert _hits("이수 기사님이 운행했어요", "driver-name", case) == ["이수"]
+    assert _hits("고객님 이 수수료는 환불됩니다", "driver-name", case) == []
+    assert _hits("이수수료 안내", "driver-name", case) == []

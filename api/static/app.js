@@ -152,8 +152,9 @@
 
   // Violating fragments are shown masked: they are what the guard refused to send.
   function mask(text) {
-    const chars = Array.from(text);
-    return chars.map((c, i) => (i === 0 || /\s|[-.]/.test(c) ? c : "•")).join("");
+    return Array.from(text)
+      .map((c) => (/\s/.test(c) ? c : "•"))
+      .join("");
   }
 
   function renderSuggestion(s) {

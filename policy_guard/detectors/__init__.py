@@ -1,0 +1,1 @@
+"""Detectors: one module per kind of value the guard reads in a draft."""

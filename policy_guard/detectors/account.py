@@ -11,6 +11,7 @@ import re
 
 from policy_guard.detectors.base import Finding
 from policy_guard.detectors.phone import find_phone_templates, find_phones
+from policy_guard.detectors.zones import finditer_in_zones
 from policy_guard.lexicon import alternation, load_lexicon
 
 _NUMBER = re.compile(r"(?<![0-9\-])[0-9]{2,16}(?:(?:-| -|- | )[0-9]{1,8}){0,4}(?![0-9])")
@@ -51,9 +52,11 @@ def _dated(group: str) -> bool:
 def detect(text: str) -> list[Finding]:
     bank, word = _context()
     findings: list[Finding] = []
-    phones: list[tuple[int, int]] = [(s, e) for s, e, _ in find_phones(text)]
-    phones += find_phone_templates(text)
-    for m in _NUMBER.finditer(text):
+    numbers = finditer_in_zones(_NUMBER, text)
+    if not numbers:
+        return findings
+    phones = [(s, e) for s, e, _ in find_phones(text)] + list(find_phone_templates(text))
+    for m in numbers:
         groups = re.split(r"[ \-]+", m.group())
         digits = "".join(groups)
         if not 10 <= len(digits) <= 16 or not digits.strip("0"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 from policy_guard.detectors.base import Finding
 from policy_guard.lexicon import Lexicon, alternation, load_lexicon
@@ -32,11 +33,22 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     labelled = re.compile(
         r"(?:기사님?|운전자|운전기사|드라이버)\s?(?:의\s?)?(?:성함|이름|성명|실명)\s?"
         rf"(?:은|는|이|:|=|-)?\s?(?:바로\s?)?"
-        rf"(?P<word>[{_HANGUL}](?: [{_HANGUL}]){{1,3}}(?![{_HANGUL}])|[{_HANGUL}]+)"
+        rf"(?P<word>[{_HANGUL}](?: [{_HANGUL}]){{1,3}}(?![{_HANGUL}])"
+        rf"|[{_HANGUL}]{{1,2}}(?:[{mask}]{{2,3}}|[{mask}][{_HANGUL}]?)"
+        rf"|[{mask}]{{2,4}}(?=\s?(?:입니다|이에요|예요|이세요|님|씨|기사))|[{_HANGUL}]+)"
     )
-    before_title = re.compile(rf"(?<![{_HANGUL}])(?P<word>[{_HANGUL}]{{3,4}})\s?(?:기사|드라이버)")
+    # The word before 기사님 is found by looking back from the title (a literal is quick to find).
+    word_before = re.compile(rf"(?<![{_HANGUL}])[{_HANGUL}]{{3,4}}\s?$")
     endings = re.compile(f"(?:{alternation(lex.name_endings)})$")
-    return masked, labelled, before_title, endings
+    return masked, labelled, word_before, endings
+
+
+_TITLE = re.compile("기사|드라이버")
+# What may follow a two-syllable console name directly: an honorific or a particle.
+_AFTER_SHORT = "님|씨|기사|[이가은는을를의와과도께]"
+_HONORIFIC = re.compile("님|씨")
+_CLAUSE_END = re.compile(r"[.!?\n]")
+_MASK_RUN = re.compile(f"[{re.escape(_NAME_MASK)}]+")
 
 
 @functools.cache
@@ -61,15 +73,23 @@ def looks_like_name(word: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=64)
 def _console_patterns(name: str) -> list[re.Pattern[str]]:
     syllables = [c for c in name if not c.isspace()]
     if len(syllables) < 2:
         return []
-    full = r"\s?".join(re.escape(c) for c in syllables)
-    out = [re.compile(rf"(?<![{_HANGUL}]){full}" if len(syllables) == 2 else full)]
+    if len(syllables) == 2:
+        # Two syllables occur inside ordinary words (이 수수료): a whole word, written together.
+        word = re.escape("".join(syllables))
+        out = [re.compile(rf"(?<![{_HANGUL}]){word}(?:(?![{_HANGUL}])|(?={_AFTER_SHORT}))")]
+    else:
+        out = [re.compile(r"\s?".join(re.escape(c) for c in syllables))]
     surnames, _, _ = _sets()
     cut = 2 if "".join(syllables[:2]) in surnames and len(syllables) >= 4 else 1
     given = syllables[cut:]
+    surname = "".join(syllables[:cut])
+    if surname not in load_lexicon().name_determiners:  # 박 기사님: the surname alone
+        out.append(re.compile(rf"(?<![{_HANGUL}]){re.escape(surname)}(?=\s?기사)"))
     if len(given) >= 2:
         given_re = r"\s?".join(re.escape(c) for c in given)
         out.append(re.compile(rf"(?<![{_HANGUL}]){given_re}(?=\s?(?:기사님|님|씨|기사))"))
@@ -86,19 +106,28 @@ def _width(word: str, core: str) -> int:
     return len(word)
 
 
+def _emphasis(text: str, start: int, run: str) -> bool:
+    """Markdown emphasis, not a mask: the stars close an emphasis opened earlier on the line
+    (``**3일 이내**``, ``**정보**``)."""
+    if set(run) != {"*"}:
+        return False
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    return line.count(run) % 2 == 1
+
+
 def _masked(text: str, pattern: re.Pattern[str]) -> list[Finding]:
-    out = []
-    for m in pattern.finditer(text):
-        name = m.group("name")
-        before = text[m.start() - 1] if m.start() else ""
-        if before and before in _NAME_MASK and name[-1] == before:
-            continue  # markdown emphasis around an ordinary word: **정보**
-        out.append(Finding(m.start(), m.end(), "masked"))
+    out: list[Finding] = []
+    for run in _MASK_RUN.finditer(text):  # only around mask characters: most drafts have none
+        for m in pattern.finditer(text, max(0, run.start() - 3), run.end() + 1):
+            if _emphasis(text, m.start(), run.group()):
+                continue
+            if not any(f.start == m.start() for f in out):
+                out.append(Finding(m.start(), m.end(), "masked"))
     return out
 
 
 def detect(text: str, console_name: str | None) -> list[Finding]:
-    masked, labelled, before_title, endings = _patterns()
+    masked, labelled, word_before, endings = _patterns()
     findings: list[Finding] = []
     if console_name:
         for pattern in _console_patterns(console_name):
@@ -106,11 +135,39 @@ def detect(text: str, console_name: str | None) -> list[Finding]:
     findings += _masked(text, masked)
     for m in labelled.finditer(text):
         word = m.group("word")
+        if word[0] in _NAME_MASK:  # 기사님 성함은 OOO입니다: a template that offers the name
+            findings.append(Finding(m.start("word"), m.end("word"), "template"))
+            continue
+        if any(c in _NAME_MASK for c in word):  # 기사님 성함은 박**: a masked name
+            if word[0] in _sets()[0] or word[:2] in _sets()[0]:
+                findings.append(Finding(m.start("word"), m.end("word"), "masked"))
+            continue
         core = endings.sub("", word.replace(" ", ""))
         if looks_like_name(core):
             findings.append(Finding(m.start("word"), m.start("word") + _width(word, core), "value"))
-    for m in before_title.finditer(text):
-        word = m.group("word")
-        if not word.endswith(load_lexicon().name_modifier_endings) and looks_like_name(word):
-            findings.append(Finding(m.start("word"), m.end("word"), "value"))
+    findings += _before(text, _TITLE.finditer(text), word_before)
+    honorifics = [m for m in _HONORIFIC.finditer(text) if _speaks_of_driver(text, m.start())]
+    findings += _before(text, iter(honorifics), word_before)
     return findings
+
+
+def _speaks_of_driver(text: str, pos: int) -> bool:
+    """Does the sentence, before ``pos``, speak of the driver (김철수님 alone is anybody)?"""
+    head = text[max(0, pos - 40) : pos]
+    ends = [m.end() for m in _CLAUSE_END.finditer(head)]
+    return "기사" in head[ends[-1] if ends else 0 :]
+
+
+def _before(
+    text: str, titles: Iterator[re.Match[str]], word_before: re.Pattern[str]
+) -> list[Finding]:
+    """Name-like words right before a title (김철수 기사님, 김철수님)."""
+    modifiers = load_lexicon().name_modifier_endings
+    out = []
+    for title in titles:
+        before = word_before.search(text, max(0, title.start() - 5), title.start())
+        if before:
+            word = before.group().rstrip()
+            if not word.endswith(modifiers) and looks_like_name(word):
+                out.append(Finding(before.start(), before.start() + len(word), "value"))
+    return out

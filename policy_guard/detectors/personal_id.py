@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from policy_guard.detectors.base import Finding
+from policy_guard.detectors.zones import finditer_in_zones
 
 _MASK = r"[0-9*＊xX●○]"
 _RRN = re.compile(
@@ -36,9 +37,12 @@ def luhn_ok(digits: str) -> bool:
 
 
 def detect(text: str) -> list[Finding]:
-    spans: list[tuple[int, int]] = [(m.start(), m.end()) for m in _RRN.finditer(text)]
-    spans += [(m.start(), m.end()) for m in _CARD_GROUPED.finditer(text)]
-    spans += [(m.start(), m.end()) for m in _CARD_PLAIN.finditer(text) if luhn_ok(m.group())]
-    spans += [(m.start(), m.end()) for m in _LICENCE.finditer(text)]
-    spans += [(m.start(1), m.end(1)) for m in _PASSPORT.finditer(text)]
+    spans: list[tuple[int, int]] = [(m.start(), m.end()) for m in finditer_in_zones(_RRN, text)]
+    spans += [(m.start(), m.end()) for m in finditer_in_zones(_CARD_GROUPED, text)]
+    spans += [
+        (m.start(), m.end()) for m in finditer_in_zones(_CARD_PLAIN, text) if luhn_ok(m.group())
+    ]
+    spans += [(m.start(), m.end()) for m in finditer_in_zones(_LICENCE, text)]
+    if "여권" in text:
+        spans += [(m.start(1), m.end(1)) for m in _PASSPORT.finditer(text)]
     return [Finding(s, e, "value") for s, e in sorted(set(spans))]

@@ -20,7 +20,6 @@ from policy_guard.lexicon import load_lexicon
 from policy_guard.text import digits_of
 
 _SEP = r"[ .\-,/()_·]"
-_INTL = r"(?:\+ ?|(?<![0-9])00 ?)82[ .\-]*(?:\(0\)[ .\-]*|0(?=[ .\-]*1))?"
 
 # Numbering plan: leading digits -> possible total lengths, longest first. Company shapes are
 # recognised so that their digits are consumed and never re-read as part of another number.
@@ -50,7 +49,9 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, int], froze
     lex = load_lexicon()
     words = "".join(lex.digit_words)
     digit = f"[0-9{words}]"
-    run = re.compile(f"(?P<intl>{_INTL})?{digit}(?:{_SEP}{{0,3}}{digit})*")
+    # Eight digits at least; the scan starts on a digit class so the regex engine can skip
+    # ahead quickly (an optional prefix group here would make every position a start).
+    run = re.compile(f"{digit}(?:{_SEP}{{0,3}}{digit}){{7,}}")
     mask = re.escape(lex.mask_chars)
     cell = f"[0-9{mask}]"
     template = re.compile(
@@ -73,12 +74,8 @@ def is_company_number(digits: str) -> bool:
 
 def _items(text: str, match: re.Match[str], words: dict[str, int]) -> list[_Item]:
     items: list[_Item] = []
-    pos = match.start()
-    if match.group("intl"):
-        items.append(_Item("0", match.start("intl"), match.end("intl"), False, True))
-        pos = match.end("intl")
     sep = False
-    for i in range(pos, match.end()):
+    for i in range(match.start(), match.end()):
         ch = text[i]
         if "0" <= ch <= "9":
             items.append(_Item(ch, i, i + 1, False, sep or not items))
@@ -88,7 +85,25 @@ def _items(text: str, match: re.Match[str], words: dict[str, int]) -> list[_Item
             sep = False
         else:
             sep = True
-    return items
+    return _international(text, match.start(), items)
+
+
+def _international(text: str, start: int, items: list[_Item]) -> list[_Item]:
+    """``+82 10 …`` / ``0082 10 …`` / ``+82 (0)10 …``: the country code stands for a leading 0."""
+    head = "".join(it.digit for it in items[:4] if not it.korean)
+    before = text[max(0, start - 2) : start].rstrip()
+    if head.startswith("82") and before.endswith("+"):
+        size, begin = 2, start - 1 if text[start - 1] == "+" else start - 2
+    elif head.startswith("0082"):
+        size, begin = 4, start
+    else:
+        return items
+    rest = items[size:]
+    if not rest:
+        return items
+    if rest[0].digit == "0":
+        return [_Item("0", begin, rest[0].end, False, True), *rest[1:]]
+    return [_Item("0", begin, items[size - 1].end, False, True), *rest]
 
 
 def _edge(items: list[_Item], k: int) -> bool:
@@ -134,7 +149,8 @@ def _lengths(digits: str) -> tuple[int, ...]:
     return ()
 
 
-def find_phones(text: str) -> list[tuple[int, int, str]]:
+@functools.lru_cache(maxsize=16)  # the account check asks again about the same draft
+def find_phones(text: str) -> tuple[tuple[int, int, str], ...]:
     """``(start, end, digits)`` of every phone number in the normal-form text, companies omitted."""
     run_re, _, words, _ = _patterns()
     found: list[tuple[int, int, str]] = []
@@ -158,10 +174,11 @@ def find_phones(text: str) -> list[tuple[int, int, str]]:
                     break
             else:
                 i += 1
-    return found
+    return tuple(found)
 
 
-def find_phone_templates(text: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=16)
+def find_phone_templates(text: str) -> tuple[tuple[int, int], ...]:
     """Phone-shaped templates or masked numbers: ``000-0000-0000``, ``010-****-5678``."""
     _, template_re, _, _ = _patterns()
     out = []
@@ -170,7 +187,7 @@ def find_phone_templates(text: str) -> list[tuple[int, int]]:
         masked = any(not c.isdigit() for c in chars)
         if masked or not "".join(chars[3:]).strip("0"):
             out.append((m.start(), m.end()))
-    return out
+    return tuple(out)
 
 
 def detect(text: str, console_phone: str | None) -> list[Finding]:

@@ -25,6 +25,7 @@ _TAIL_CHARS = 12
 class _Patterns:
     topic: re.Pattern[str]
     promise: re.Pattern[str]
+    phrases: re.Pattern[str]
     blockers: re.Pattern[str]
     refusals: re.Pattern[str]
     conditions: re.Pattern[str]
@@ -40,6 +41,7 @@ def _patterns() -> _Patterns:
             f"(?:{alternation(lex.statement_verbs)})"
             rf"(?P<gap>[^.!?\n,]{{0,6}}?)(?P<end>{alternation(lex.promise_endings)})"
         ),
+        phrases=re.compile(alternation(lex.promise_phrases)),
         blockers=re.compile(alternation(lex.non_promise_markers)),
         refusals=re.compile(alternation(lex.refusal_markers)),
         conditions=re.compile(alternation(lex.condition_markers)),
@@ -49,13 +51,16 @@ def _patterns() -> _Patterns:
 
 @dataclass(frozen=True)
 class StatementPromises:
-    promises: list[Finding]
+    promises: tuple[Finding, ...]
     alt_recipient_text: bool  # the draft itself speaks of another address or the real name
 
 
 def _promises_in(sentence: str, p: _Patterns) -> bool:
     if p.conditions.search(sentence):
         return False
+    for m in p.phrases.finditer(sentence):
+        if not p.refusals.search(sentence, m.end(), m.end() + _TAIL_CHARS):
+            return True
     for m in p.promise.finditer(sentence):
         tail = sentence[m.end() : m.end() + _TAIL_CHARS]
         if p.blockers.search(m.group("gap")):
@@ -65,15 +70,16 @@ def _promises_in(sentence: str, p: _Patterns) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=16)  # both statement checks read the same draft
 def detect(text: str, about_statement: bool) -> StatementPromises:
     p = _patterns()
     alt = bool(p.alt_recipient.search(text))
     if not (about_statement or p.topic.search(text)):
-        return StatementPromises([], alt)
+        return StatementPromises((), alt)
     found = []
     for m in _SENTENCE.finditer(text):
         sentence = m.group()
         if _promises_in(sentence, p):
             lead = len(sentence) - len(sentence.lstrip())
             found.append(Finding(m.start() + lead, m.start() + len(sentence.rstrip()), "promise"))
-    return StatementPromises(found, alt)
+    return StatementPromises(tuple(found), alt)
