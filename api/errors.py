@@ -70,8 +70,17 @@ def error_response(
     return JSONResponse(status_code=status, content=body, headers=dict(headers or {}))
 
 
+#: A field name is the caller's text when it is unknown: it is shortened before being named.
+_MAX_NAME = 64
+
+
+def _name(part: int | str) -> str:
+    text = str(part).encode("utf-8", errors="replace").decode("utf-8")
+    return text if len(text) <= _MAX_NAME else text[:_MAX_NAME] + "…"
+
+
 def _field_path(loc: Sequence[int | str]) -> str:
-    parts = [str(p) for p in loc]
+    parts = [_name(p) for p in loc]
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:]
     return ".".join(parts) or "body"

@@ -103,9 +103,11 @@ class BodyGateMiddleware:
             return
         headers = Headers(scope=scope)
         ctype = headers.get("content-type", "").lower()
-        media, _, params = ctype.partition(";")
-        charset = params.strip().removeprefix("charset=").strip('"') if params else "utf-8"
-        if media.strip() != "application/json" or charset not in ("utf-8", "utf8"):
+        media, *params = (part.strip() for part in ctype.split(";"))
+        charsets = [
+            p.removeprefix("charset=").strip('"') for p in params if p.startswith("charset=")
+        ]
+        if media != "application/json" or any(c not in ("utf-8", "utf8") for c in charsets):
             msg = "send the body as application/json in UTF-8"
             await error_response(415, "unsupported_media_type", msg)(scope, receive, send)
             return
@@ -134,7 +136,12 @@ class BodyGateMiddleware:
             msg = "the body is not valid UTF-8"
             await error_response(400, "invalid_encoding", msg, ["body"])(scope, receive, send)
             return
-        body = integral_floats_as_ints(body)
+        try:
+            body = integral_floats_as_ints(body)
+        except RecursionError:  # the JSON parser's own limit: answer it before the framework
+            msg = "the JSON body is nested too deeply"
+            await error_response(422, "invalid_request", msg, ["body"])(scope, receive, send)
+            return
         replayed = False
 
         async def replay() -> Message:

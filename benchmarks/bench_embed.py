@@ -141,7 +141,11 @@ def machine() -> str:
     except OSError:
         pass
     load = os.getloadavg()[0]
-    return f"nproc={os.cpu_count()} cpu={cpu!r} load1={load:.2f} python={platform.python_version()}"
+    policy = os.environ.get("OMP_WAIT_POLICY", "PASSIVE (ingest.embedder default)")
+    return (
+        f"nproc={os.cpu_count()} cpu={cpu!r} load1={load:.2f} "
+        f"python={platform.python_version()} OMP_WAIT_POLICY={policy}"
+    )
 
 
 def main() -> None:

@@ -97,6 +97,12 @@ def bench_backend(backend: str, args: argparse.Namespace, work: Path) -> dict[st
         store.dense_query(embedder.embed_queries([q + " ?"]), k=8)
         end_to_end_ms.append((time.perf_counter() - t) * 1000)
 
+    generation_ms: list[float] = []
+    for _ in range(args.queries):
+        t = time.perf_counter()
+        store.generation()
+        generation_ms.append((time.perf_counter() - t) * 1000)
+
     return {
         "backend": backend,
         "embedder": embedder.name,
@@ -113,6 +119,7 @@ def bench_backend(backend: str, args: argparse.Namespace, work: Path) -> dict[st
         "dense_chroma_ms_p95": round(percentile(chroma_ms, 95), 2),
         "dense_with_embedding_ms_p50": round(percentile(end_to_end_ms, 50), 2),
         "dense_with_embedding_ms_p95": round(percentile(end_to_end_ms, 95), 2),
+        "generation_check_ms_p50": round(percentile(generation_ms, 50), 3),
         "queries": len(questions),
         "index_chunks": len(store.active_chunks()),
     }

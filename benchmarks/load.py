@@ -5,9 +5,9 @@
 
 Without ``--url`` the service is started here (``agent-assist serve`` in a subprocess) on a free
 loopback port, over ``--data-dir`` (default: kb/ ingested into a temporary directory) with no
-LLM and ``max_concurrent_requests`` = ``--max-concurrent``. Loopback targets only, and every phase is
-bounded by a request count and a time limit. Questions and case facts come from the shared
-suggest set when it is there, else from a few built-in ones.
+LLM and ``max_concurrent_requests`` = ``--max-concurrent``. Loopback targets only, and every
+phase is bounded by a request count and a time limit. Questions and case facts come from the
+shared suggest set when it is there, else from a few built-in ones.
 
 Phase 1 (``--clients`` closed-loop clients) is the capacity figure: target 0 errors and
 p95 <= 300 ms without an LLM. Phase 2 sends ``--overload-clients`` clients at once, beyond the

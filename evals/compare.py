@@ -89,7 +89,8 @@ def compare_metrics(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Metr
             MetricDiff(metric=metric, old=a[metric], new=b[metric], delta=delta, change=change)
         )
     order = {"regression": 0, "improvement": 1, "neutral": 2, "added": 3, "removed": 4}
-    diffs.sort(key=lambda d: (order[d.change], -abs(_relative(d))))
+    # Within a kind, quality figures before latencies (timings move with machine load).
+    diffs.sort(key=lambda d: (order[d.change], "latency" in d.metric, -abs(_relative(d))))
     return diffs
 
 

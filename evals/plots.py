@@ -32,6 +32,11 @@ def _use_korean_font() -> None:
 _use_korean_font()
 
 
+def _plain(label: str) -> str:
+    """Matplotlib reads "$…$" as math: section labels use "$" as an anchor."""
+    return label.replace("$", r"\$")
+
+
 def _png(fig: Any) -> str:
     buf = io.BytesIO()
     fig.tight_layout()
@@ -54,7 +59,7 @@ def grouped_bars(
     for i, (name, values) in enumerate(series.items()):
         xs = [g + (i - (len(series) - 1) / 2) * width for g in range(len(groups))]
         ys = [0.0 if v is None else v for v in values]
-        bars = ax.bar(xs, ys, width, label=name, color=_COLORS[i % len(_COLORS)])
+        bars = ax.bar(xs, ys, width, label=_plain(name), color=_COLORS[i % len(_COLORS)])
         for bar, v in zip(bars, values, strict=True):
             text = "n/a" if v is None else (f"{v:.2f}" if v < 10 else f"{v:.0f}")
             ax.annotate(
@@ -65,7 +70,9 @@ def grouped_bars(
                 fontsize=7,
             )
     ax.set_xticks(range(len(groups)))
-    ax.set_xticklabels(groups, rotation=20 if len(groups) > 5 else 0, ha="right", fontsize=8)
+    ax.set_xticklabels(
+        [_plain(g) for g in groups], rotation=20 if len(groups) > 5 else 0, ha="right", fontsize=8
+    )
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     if log:
@@ -88,8 +95,9 @@ def horizontal_rates(title: str, labels: Sequence[str], rates: Sequence[float | 
     colors = ["#C44E52" if v < 1.0 else "#55A868" for v in values]
     ax.barh(list(ys), values, color=colors)
     ax.set_yticks(list(ys))
-    ax.set_yticklabels([label[:48] for label, _ in pairs], fontsize=7)
+    ax.set_yticklabels([_plain(label[:48]) for label, _ in pairs], fontsize=7)
     ax.set_xlim(0, 1.05)
+    ax.invert_yaxis()  # worst first, at the top
     for y, v in zip(ys, values, strict=True):
         ax.text(min(v, 1.0) + 0.01, y, f"{v:.2f}", va="center", fontsize=7)
     ax.set_title(title)
@@ -118,7 +126,7 @@ def deltas_chart(metrics: Sequence[str], deltas: Sequence[float], regress: Seque
     ys = list(range(len(metrics)))
     ax.barh(ys, list(deltas), color=["#C44E52" if r else "#55A868" for r in regress])
     ax.set_yticks(ys)
-    ax.set_yticklabels([m[-60:] for m in metrics], fontsize=7)
+    ax.set_yticklabels([_plain(m[-60:]) for m in metrics], fontsize=7)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.invert_yaxis()
     ax.set_title("Changes vs the previous run (regressions in red)")

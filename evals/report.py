@@ -37,6 +37,8 @@ RATE_COLUMNS = (
     "section_mrr",
 )
 MODES = ("bm25", "dense", "hybrid")
+#: Rows of the comparison shown before the rest is folded away.
+COMPARE_SHOWN = 25
 
 
 def _fmt(value: Any) -> str:
@@ -69,7 +71,11 @@ def _img(b64: str, alt: str) -> str:
 
 def _run_section(info: Mapping[str, Any], gates: Sequence[GateResult]) -> str:
     rows = [(k, v if isinstance(v, str | int | float) else str(v)) for k, v in info.items()]
-    out = ["<h2>Run</h2>", _table(["", ""], rows)]
+    half = (len(rows) + 1) // 2
+    paired = [
+        (*rows[i], *(rows[i + half] if i + half < len(rows) else ("", ""))) for i in range(half)
+    ]
+    out = ["<h2>Run</h2>", _table(["", "", "", ""], paired)]
     if gates:
         gate_rows = [
             (
@@ -137,7 +143,7 @@ def _retrieval_section(m: Mapping[str, Any], misses: Sequence[RetrievalResult]) 
         )
     )
     sections = sorted({s for mode in modes for s in m[mode]["by_section"]})
-    out.append("<h3>By section (section hit@1 / hit@3 / MRR)</h3>")
+    out.append("<details><summary>By section (section hit@1 / hit@3 / MRR)</summary>")
     out.append(
         _table(
             [
@@ -159,6 +165,7 @@ def _retrieval_section(m: Mapping[str, Any], misses: Sequence[RetrievalResult]) 
             ],
         )
     )
+    out.append("</details>")
     if misses:
         rows = [
             (r.id, r.source_rank, r.section_label, r.section_rank, " | ".join(r.top[:3]))
@@ -275,16 +282,25 @@ def _compare_section(diffs: Sequence[MetricDiff] | None) -> str:
         return ""
     if not diffs:
         return "<h2>Compared with the previous run</h2><p>No metric changed.</p>"
+    counts = {
+        kind: sum(1 for d in diffs if d.change == kind) for kind in ("regression", "improvement")
+    }
     scored = [d for d in diffs if d.delta is not None and d.change in ("regression", "improvement")]
+    quality = [d for d in scored if "latency" not in d.metric]
+    headers = ["change", "metric", "old", "new", "delta"]
+    rows = [(d.change, d.metric, d.old, d.new, d.delta) for d in diffs]
     out = [
         "<h2>Compared with the previous run (regressions first)</h2>",
-        _table(
-            ["change", "metric", "old", "new", "delta"],
-            [(d.change, d.metric, d.old, d.new, d.delta) for d in diffs[:200]],
-        ),
+        f"<p>{counts['regression']} regressions, {counts['improvement']} improvements "
+        "(latencies move with machine load; quality figures are listed first).</p>",
+        _table(headers, rows[:COMPARE_SHOWN]),
     ]
-    if scored:
-        top = scored[:40]
+    if len(rows) > COMPARE_SHOWN:
+        out.append(f"<details><summary>All {len(rows)} changes</summary>")
+        out.append(_table(headers, rows[COMPARE_SHOWN:]))
+        out.append("</details>")
+    if quality:
+        top = quality[:30]
         out.append(
             _img(
                 plots.deltas_chart(
@@ -356,11 +372,11 @@ def render_report(
         f"<style>{_CSS}</style></head><body>",
         "<h1>agent-assist evaluation report</h1>",
         _run_section(metrics.get("run", {}), gates),
-        _compare_section(diffs),
         _retrieval_section(metrics.get("retrieval", {}), misses),
         _suggest_section(metrics.get("suggest", {})),
         _guard_section(metrics.get("guard", {})),
         _latency_section(metrics.get("latency", {}), extra_latency),
+        _compare_section(diffs),
         _failures_section(suggest, guard),
         "</body></html>",
     ]

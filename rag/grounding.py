@@ -5,7 +5,8 @@ A cosine threshold alone cannot decide it: e5 scores are compressed (off-topic q
 
 1. the question names a service no playbook is written for ("킥보드", "택시") → not covered;
 2. it asks for an item (연락처, 차량번호, 이용내역서, …), or a family of items ("기사님 정보"),
-   that the chosen playbook's situations are stated for, in a service it covers → covered;
+   or states an exception (분실물, 사고, 운임 미지급, 맞춤예약) that the chosen playbook's
+   situations are stated for, in a service it covers → covered;
 3. otherwise the words must meet a situation: at least MIN_HEADING_TERMS of the question's
    terms appear in one situation's own heading terms (terms every situation shares removed),
    and the best dense cosine clears a floor → covered; else not.
@@ -33,6 +34,7 @@ class Evidence:
 
     service_uncovered: bool
     request_covered: bool
+    reason_covered: bool  # an exception (분실물, 사고, …) the playbook has a situation for
     top_dense: float
     top_bm25: float
     heading_terms: int  # most question terms found in one situation's own heading
@@ -52,6 +54,12 @@ def gather(
     )
     wanted = {facts.request} if facts.request is not None else set(family)
     request_covered = playbook is not None and service_fits and bool(wanted & playbook.requests)
+    reason_covered = (
+        playbook is not None
+        and service_fits
+        and facts.reason not in (None, "other")
+        and any(facts.reason in c.conditions.reasons for c in playbook.situations)
+    )
     heading = 0
     if playbook is not None:
         heading = max((len(ts & asked) for ts in playbook.heading_terms.values()), default=0)
@@ -60,6 +68,7 @@ def gather(
     return Evidence(
         service_uncovered=service_uncovered,
         request_covered=request_covered,
+        reason_covered=reason_covered,
         top_dense=max(dense, default=0.0),
         top_bm25=max(bm25, default=0.0),
         heading_terms=heading,
@@ -69,7 +78,7 @@ def gather(
 def is_grounded(evidence: Evidence, dense_threshold: float | None = None) -> bool:
     if evidence.service_uncovered:
         return False
-    if evidence.request_covered:
+    if evidence.request_covered or evidence.reason_covered:
         return True
     threshold = DEFAULT_DENSE_THRESHOLD if dense_threshold is None else dense_threshold
     return evidence.top_dense >= threshold and evidence.heading_terms >= MIN_HEADING_TERMS

@@ -23,13 +23,13 @@ from pydantic import ConfigDict
 
 from ingest.chunk import Chunk
 from ingest.embedder import Embedder
-from ingest.errors import UserError
+from ingest.errors import IndexNotReadyError, UserError
 from ingest.settings import Settings
 from rag.bm25_index import BM25Index
 from rag.contract import Hit
 from rag.dense import DenseSearcher
 from rag.fusion import FusionParams, weighted_rrf
-from rag.tokenizer import tokenize
+from rag.tokenizer import tokenize, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +256,15 @@ def build_retriever(settings: Settings, mode: Mode = "hybrid") -> HybridRetrieve
 
     embedder = load_embedder(settings)
     store = open_store(settings, embedder)
-    return HybridRetriever(settings, store, embedder, mode=mode)
+    retriever = HybridRetriever(settings, store, embedder, mode=mode)
+    # Pay Kiwi's start-up (~2.5 s) and the first index build now, not on the first question;
+    # before the first ingest there is nothing to build yet, and search will say so.
+    warm_up()
+    try:
+        retriever.snapshot()
+    except IndexNotReadyError:
+        log.warning("no index yet: retrieval will load it after the first ingest")
+    return retriever
 
 
 def _check_mode(mode: str) -> None:

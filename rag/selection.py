@@ -260,12 +260,29 @@ def select_section(
         ranked.append(Candidate(chunk, at[1] if at else None, fit, score))
     ranked.sort(key=lambda c: (-c.score, c.chunk.index))
     best = ranked[0] if ranked else None
-    if best is not None and (best.fit.weight > WELL or facts.request is None):
-        return Selection(best, ranked)
-    fallback = _fallback(situations, facts, rank_of)
-    if fallback is not None:
-        return Selection(fallback, ranked, used_fallback=True)
-    return Selection(best, ranked)
+    used_fallback = False
+    if best is None or not (best.fit.weight > WELL or facts.request is None):
+        fallback = _fallback(situations, facts, rank_of)
+        if fallback is not None:
+            best, used_fallback = fallback, True
+    if signals.persistent and (best is None or not disclosure_rules(best.chunk)):
+        # The customer keeps insisting on what was refused: the playbook's answer to that.
+        best = _persistent(situations, facts, rank_of) or best
+    return Selection(best, ranked, used_fallback)
+
+
+def _persistent(
+    situations: Sequence[Chunk], facts: CaseFacts, rank_of: Mapping[str, tuple[int, Hit]]
+) -> Candidate | None:
+    for chunk in situations:
+        cond = chunk.conditions
+        if not cond.persistent or disclosure_rules(chunk) or not customer_script(chunk):
+            continue
+        if cond.requests and facts.request is not None and facts.request not in cond.requests:
+            continue
+        at = rank_of.get(chunk.id)
+        return Candidate(chunk, at[1] if at else None, fit_conditions(cond, facts), 0.0)
+    return None
 
 
 def _fallback(

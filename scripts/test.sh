@@ -3,9 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-if [[ ! -x /usr/bin/chromium ]] && [[ $(id -u) == 0 ]]; then
-  # The console's end-to-end test drives Debian's headless Chromium.
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) \
+if { [[ ! -x /usr/bin/chromium ]] || ! fc-list 2>/dev/null | grep -qi nanum; } && [[ $(id -u) == 0 ]]; then
+  # The console's end-to-end test drives Debian's headless Chromium; Nanum renders the Korean UI.
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-nanum) \
     >/dev/null 2>&1 || echo "warning: chromium could not be installed; browser tests will skip" >&2
 fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False

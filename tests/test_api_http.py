@@ -208,6 +208,13 @@ def test_guard_rejects_bad_bodies(
         (b"{not json", "application/json", 422, "invalid_request"),
         (b"", "application/json", 422, "invalid_request"),
         (b"[1, 2]", "application/json", 422, "invalid_request"),
+        (b"[" * 5000 + b"]" * 5000, "application/json", 422, "invalid_request"),
+        (
+            b'{"draft": "a", "case": ' + b'{"a": ' * 2000 + b"1" + b"}" * 2001,
+            "application/json",
+            422,
+            "invalid_request",
+        ),
         ('{"draft": "한글"}'.encode("cp949"), "application/json", 400, "invalid_encoding"),
         ('{"draft": "한글"}'.encode("utf-16"), "application/json", 400, "invalid_encoding"),
         (b'{"draft": "\\ud800 x"}', "application/json", 422, "invalid_request"),

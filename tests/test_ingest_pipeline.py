@@ -15,7 +15,7 @@ import pytest
 from ingest.chunk import Chunk
 from ingest.chunker import chunk_document
 from ingest.embedder import load_embedder
-from ingest.errors import IngestLockedError, UserError
+from ingest.errors import IndexNotReadyError, IngestLockedError, UserError
 from ingest.lock import ingest_lock
 from ingest.pipeline import ingest_kb
 from ingest.settings import Settings
@@ -246,3 +246,36 @@ def test_default_embedder_ingest_replaces_vectors_of_another_model(
     [hits] = store.dense_query(embedder.embed_passages([probe.text]), k=3)
     assert hits[0][1] == pytest.approx(1.0, abs=1e-3)
     assert probe.id in [h[0] for h in hits]
+
+
+def test_a_reader_keeps_its_snapshot_until_it_reloads(ingested: Settings) -> None:
+    reader = open_store(ingested, load_embedder(ingested))
+    old_generation, old_chunks = reader.generation(), reader.active_chunks()
+    (ingested.kb_dir / "new_playbook.md").write_text(
+        "# 신규 안내\n\n## 분실물 문의\n\n분실물은 고객센터로 접수해 주세요.\n", "utf-8"
+    )
+    report = ingest_kb(ingested)
+    assert report.documents_added == ["new_playbook.md"]
+    # The generation check sees the change at once; answers stay on the pinned snapshot,
+    # so chunk ids from dense_query always exist in the chunks the reader loaded.
+    assert reader.generation() == report.active_collection != old_generation
+    assert reader.pinned_generation == old_generation
+    known = {c.id for c in old_chunks}
+    [hits] = reader.query_texts(["분실물 접수"], k=len(old_chunks) + 10)
+    assert {chunk_id for chunk_id, _ in hits} == known
+    new_chunks = reader.active_chunks()
+    assert reader.pinned_generation == report.active_collection
+    assert {c.source for c in new_chunks} - {c.source for c in old_chunks} == {"new_playbook.md"}
+    [hits] = reader.query_texts(["분실물 접수"], k=3)
+    assert hits[0][0].startswith("new_playbook.md#")
+
+
+def test_a_live_collection_dropped_by_hand_is_rebuilt(ingested: Settings) -> None:
+    store = open_store(ingested)
+    chunks = store.active_chunks()
+    store.client.delete_collection(store.generation())
+    with pytest.raises(IndexNotReadyError):
+        store.info()
+    report = ingest_kb(ingested)
+    assert report.changed and report.chunks_embedded == len(chunks)
+    assert open_store(ingested).active_chunks() == chunks

@@ -326,3 +326,19 @@ def test_hybrid_quality_floor_on_the_labelled_set(retriever: HybridRetriever) ->
         )
     assert source_first / len(LABELLED_CASES) >= 0.95
     assert section_in_top / len(LABELLED_CASES) >= 0.75
+
+
+def test_before_the_first_ingest_search_says_the_index_is_not_ready(make_settings: Any) -> None:
+    from ingest.errors import IndexNotReadyError
+
+    retriever = build_retriever(make_settings())
+    with pytest.raises(IndexNotReadyError):
+        retriever.search("기사 연락처 알려주세요")
+
+
+def test_a_question_without_shared_terms_still_gets_dense_hits(
+    retriever: HybridRetriever,
+) -> None:
+    hits = retriever.search("ㅋㅋㅋ ???", 3)
+    assert len(hits) == 3
+    assert all(h.bm25_rank is None and h.dense_rank is not None for h in hits)

@@ -220,3 +220,21 @@ def test_fit_reports_conflicts_and_blocking() -> None:
         cond, CaseFacts(request="driver_phone", days_since_ride=2, reason="lost_item")
     )
     assert not ok.excluded and set(ok.matched) == {"request", "days_since_ride", "reason"}
+
+
+def test_insisting_customer_gets_the_persistent_answer(catalog: Catalog) -> None:
+    book = _book_for(catalog, "driver_phone")
+    facts = CaseFacts(request="driver_phone", ride_status="completed", days_since_ride=9)
+    plain = select_section([], facts, book.situations, disclosure_allowed, Signals(), Wording())
+    insisting = select_section(
+        [], facts, book.situations, disclosure_allowed, Signals(persistent=True), Wording()
+    )
+    assert plain.chosen and insisting.chosen
+    assert not plain.chosen.chunk.conditions.persistent
+    assert insisting.chosen.chunk.conditions.persistent
+    # Insisting never replaces a disclosure the rules allow.
+    open_case = facts.model_copy(update={"days_since_ride": 1, "history_available": False})
+    allowed = select_section(
+        [], open_case, book.situations, disclosure_allowed, Signals(persistent=True), Wording()
+    )
+    assert allowed.chosen and "000-0000-0000" in allowed.chosen.chunk.script

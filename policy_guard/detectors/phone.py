@@ -88,12 +88,25 @@ def _items(text: str, match: re.Match[str], words: dict[str, int]) -> list[_Item
     return _international(text, match.start(), items)
 
 
+def _country_group(items: list[_Item]) -> bool:
+    """``82-10-…``: a group of exactly 82 written apart from a mobile or area number."""
+    return (
+        len(items) > 3
+        and not any(it.korean for it in items[:3])
+        and items[2].sep_before
+        and items[2].digit in "0123456"
+    )
+
+
 def _international(text: str, start: int, items: list[_Item]) -> list[_Item]:
-    """``+82 10 …`` / ``0082 10 …`` / ``+82 (0)10 …``: the country code stands for a leading 0."""
+    """``+82 10 …`` / ``0082 10 …`` / ``+82 (0)10 …`` / ``82-10-…``: the country code stands for
+    a leading 0."""
     head = "".join(it.digit for it in items[:4] if not it.korean)
     before = text[max(0, start - 2) : start].rstrip()
     if head.startswith("82") and before.endswith("+"):
         size, begin = 2, start - 1 if text[start - 1] == "+" else start - 2
+    elif head.startswith("82") and _country_group(items):
+        size, begin = 2, start
     elif head.startswith("0082"):
         size, begin = 4, start
     else:
@@ -129,13 +142,20 @@ def _one_script(items: list[_Item], start: int, end: int) -> bool:
 
 
 def _whole_groups(items: list[_Item], start: int, end: int) -> bool:
-    """A number written in groups does not end on a stray short group (``011-123-4567 2회``)."""
+    """A number written in groups does not end on a stray short group after a long one
+    (``011-123-4567 2회``, the tail of a date list ``…06, 2024-11-06``; pairs such as
+    ``010-87-65-43-21`` are fine), and its last group has at most four digits (so a digit word
+    glued after it, 사오육칠이에요, is a particle, not a fifth digit)."""
     sizes: list[int] = []
     for k in range(start, end):
         if k == start or items[k].sep_before:
             sizes.append(0)
         sizes[-1] += 1
-    return len(sizes) == 1 or sizes[-1] >= 3 or max(sizes[:-1]) < 3
+    if len(sizes) == 1:
+        return True
+    if sizes[-1] > 4:
+        return False
+    return sizes[-1] >= 3 or max(sizes[1:-1], default=0) < 3
 
 
 def _fits(items: list[_Item], start: int, end: int) -> bool:

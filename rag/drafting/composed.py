@@ -62,8 +62,8 @@ def _with_offsets(text: str, parts: Sequence[Segment]) -> list[tuple[int, int, S
 
 
 def drop_violating(text: str, violations: Sequence[Violation]) -> str:
-    """The text without every sentence that overlaps a violation's span."""
-    text = join_segments(segments(text))
+    """The text without every sentence that overlaps a violation's span (spans are offsets
+    into ``text``; every sentence is a substring of it, found in order)."""
     kept = [
         seg
         for start, end, seg in _with_offsets(text, segments(text))
@@ -90,7 +90,7 @@ def compose_reply(
             continue
         removed.append(rule)
         text = join_segments([s for s in segments(text) if not pattern.search(s.text)])
-    text = join_segments(segments(text))
+    text = text.strip()
     for _ in range(MAX_PASSES):
         if not text:
             break
