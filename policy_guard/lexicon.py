@@ -26,11 +26,14 @@ class Lexicon(BaseModel):
     plate_regions: tuple[str, ...]
     bank_names: tuple[str, ...]
     account_keywords: tuple[str, ...]
+    card_keywords: tuple[str, ...]
+    rrn_keywords: tuple[str, ...]
     surnames: tuple[str, ...]
     given_name_syllables: tuple[str, ...]
     name_stopwords: tuple[str, ...]
     name_modifier_endings: tuple[str, ...]
     name_determiners: tuple[str, ...]
+    bare_surnames: tuple[str, ...]
     name_endings: tuple[str, ...]
     statement_nouns: tuple[str, ...]
     statement_verbs: tuple[str, ...]
@@ -41,7 +44,9 @@ class Lexicon(BaseModel):
     condition_markers: tuple[str, ...]
     partial_markers: tuple[str, ...]
     plate_context: tuple[str, ...]
+    partial_other_context: tuple[str, ...]
     alt_recipient_markers: tuple[str, ...]
+    driver_mentions: tuple[str, ...]
 
     _split = field_validator(
         "surnames",
@@ -49,6 +54,7 @@ class Lexicon(BaseModel):
         "name_stopwords",
         "name_modifier_endings",
         "name_determiners",
+        "bare_surnames",
         "name_endings",
         mode="before",
     )(_words)
@@ -72,6 +78,16 @@ class Lexicon(BaseModel):
 def load_lexicon() -> Lexicon:
     raw = resources.files("policy_guard").joinpath("lexicon.yaml").read_text(encoding="utf-8")
     return Lexicon.model_validate(yaml.safe_load(raw))
+
+
+@functools.cache
+def load_ordinary_words() -> frozenset[str]:
+    """Two-syllable ordinary words built like a name (``ordinary_words.yaml``, generated)."""
+    raw = (
+        resources.files("policy_guard").joinpath("ordinary_words.yaml").read_text(encoding="utf-8")
+    )
+    words = yaml.safe_load(raw)["words"]
+    return frozenset(words.split() if isinstance(words, str) else words)
 
 
 def alternation(words: tuple[str, ...] | list[str]) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u30fc"
+# Typographic dashes, and the Hangul letter ㅡ that people type for a dash (010ㅡ1234ㅡ5678).
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u30fc\u3161"
 
 
 class _NormalMap(dict[int, int | None]):

@@ -50,12 +50,17 @@ def facts_to_ask(
     facts: CaseFacts,
     choose: Callable[[CaseFacts], str | None],
     removed_rules: Sequence[str] = (),
+    requests: Sequence[str] | None = None,
 ) -> list[str]:
     """Prompts for the unknown facts that would change the chosen situation (``choose``
-    returns its chunk id) or restore what the guard removed."""
+    returns its chunk id) or restore what the guard removed. ``requests``: the items the
+    playbook answers for (only those are tried for an unknown request)."""
     current = choose(facts)
     wanted: set[str] = set()
-    for name, values in PROBES.items():
+    probes = dict(PROBES)
+    if requests is not None:
+        probes["request"] = tuple(requests)
+    for name, values in probes.items():
         if getattr(facts, name) is not None:
             continue
         for value in values:

@@ -15,13 +15,13 @@ from ingest.settings import Settings
 
 # Defaults chosen by measurement (benchmarks/bench_retrieval.py --sweep; docs/retrieval.md).
 # On evals/datasets/retrieval.jsonl (83 agent questions over both playbooks), section level:
-#   BM25 alone                      top-1 0.554  MRR 0.653  hit@5 0.807
-#   dense alone                     top-1 0.253  MRR 0.427  hit@5 0.723
-#   RRF k=60, weights 1/1           top-1 0.386  MRR 0.549  hit@5 0.771
-#   RRF k=5, bm25 2 / dense 1, kinds top-1 0.542  MRR 0.684  hit@5 0.867  (source top-1 0.988)
+#   BM25 alone                         top-1 0.566  MRR 0.699  hit@5 0.831  (source top-1 0.976)
+#   dense alone                        top-1 0.410  MRR 0.562  hit@5 0.783  (source top-1 0.988)
+#   RRF k=60, weights 1/1, no kinds    top-1 0.386  MRR 0.550  hit@5 0.759
+#   RRF k=5, bm25 2 / dense 1, kinds   top-1 0.542  MRR 0.684  hit@5 0.867  (source top-1 0.988)
 # Dense ranks sibling situations of one playbook almost interchangeably, so it is the weaker
-# voice; a small k lets first places count. The choice held on both halves of the set
-# (MRR 0.678 / 0.691, hit@5 0.881 / 0.854).
+# voice for the situation but the steadier one for the playbook; a small k lets first places
+# count. The choice held on both halves of the set (MRR 0.678 / 0.691, hit@5 0.881 / 0.854).
 DEFAULT_RRF_K = 5
 DEFAULT_BM25_WEIGHT = 2.0
 DEFAULT_DENSE_WEIGHT = 1.0
@@ -46,15 +46,11 @@ class FusionParams:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FusionParams:
-        """Values the operator set explicitly (env or constructor) win; the rest are the
-        measured defaults above, whatever the Settings class declares as its own default."""
-        chosen = settings.model_fields_set
+        """The fusion settings (their declared defaults are the measured ones above)."""
         return cls(
-            rrf_k=settings.rrf_k if "rrf_k" in chosen else DEFAULT_RRF_K,
-            bm25_weight=settings.bm25_weight if "bm25_weight" in chosen else DEFAULT_BM25_WEIGHT,
-            dense_weight=(
-                settings.dense_weight if "dense_weight" in chosen else DEFAULT_DENSE_WEIGHT
-            ),
+            rrf_k=settings.rrf_k,
+            bm25_weight=settings.bm25_weight,
+            dense_weight=settings.dense_weight,
         )
 
 

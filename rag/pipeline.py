@@ -173,7 +173,7 @@ class SuggestionPipeline:
             )
             return sel.chosen.chunk.id if sel.chosen else None
 
-        return facts_to_ask(facts, choose, removed)
+        return facts_to_ask(facts, choose, removed, sorted(book.requests))
 
     def _draft(
         self, ctx: DraftContext, timings: dict[str, float]
@@ -182,6 +182,7 @@ class SuggestionPipeline:
         if self.drafter is None or not ctx.composed:
             return ctx.composed, "composed", [], False
         started = time.perf_counter()
+        first: list[Violation] = []
         try:
             draft = self.drafter.draft(ctx)
             verdict = policy_guard.check(draft, ctx.facts)
@@ -194,7 +195,7 @@ class SuggestionPipeline:
         except LLMError as exc:
             log.warning("llm drafting failed (%s): composed reply used", exc.code)
             timings["llm"] = _ms(started)
-            return ctx.composed, "composed", [], True
+            return ctx.composed, "composed", first, True
         timings["llm"] = _ms(started)
         if verdict.allowed and draft.strip():
             return draft, self.drafter.name, first, False

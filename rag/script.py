@@ -9,7 +9,6 @@ channels hold a 채팅 and a 전화 variant; ``channel_variant`` keeps the one t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -182,8 +181,3 @@ def join_segments(parts: list[Segment]) -> str:
         lines.append(seg.text)
         previous = seg.paragraph
     return "\n".join(lines).strip()
-
-
-def drop_segments(text: str, doomed: Callable[[Segment], bool]) -> str:
-    """The text without the sentences ``doomed`` picks."""
-    return join_segments([s for s in segments(text) if not doomed(s)])

@@ -12,8 +12,10 @@ depends on a fact that is unknown. Unknown facts take the restrictive reading:
 - an exception route (분실물/사고/… reasons, cancelled statuses, 탈퇴고객, 다른 이메일)
   needs its exception stated;
 - other conditions (days, request, normal statuses) only cost a little when unknown.
-When nothing fits with at least one matched condition, the playbook's default refusal
-(``fallback``) for the request is chosen. Nothing here knows any playbook by name.
+When the request is known and no situation fits beyond one broad match, the playbook's
+default refusal (``fallback``) for the request is chosen; a customer who keeps insisting gets
+the ``persistent`` situation unless a disclosure is allowed. Nothing here knows any playbook
+by name.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from rag.script import DISCLOSURE_PLACEHOLDERS, customer_script
 
 #: Statuses of an ordinary ride: a situation for them is the default when the status is unknown.
 NORMAL_STATUSES = frozenset({"in_progress", "completed"})
-#: A matched condition. A list condition weighs less the more values it admits
+#: A matched condition. A request or status list weighs less the more values it admits
 #: (MATCH_WEIGHT / sqrt(len)): "any driver item" says less than "the plate".
 MATCH_WEIGHT = 2.0
 #: A situation fits "well" only above this: one broad match ("개인정보" = every driver item)
@@ -112,14 +114,21 @@ class _Tally:
 
 
 def _list_condition(
-    name: str, stated: Sequence[str], known: str | None, restrictive: bool, tally: _Tally
+    name: str,
+    stated: Sequence[str],
+    known: str | None,
+    restrictive: bool,
+    tally: _Tally,
+    narrowing: bool = True,
 ) -> None:
+    """``narrowing``: a longer list says less (requests, statuses); an exception list
+    (reasons) does not: any stated exception is a specific fact."""
     if not stated:
         return
     if known is None:
         (tally.blocking if restrictive else tally.unknown).append(name)
     elif known in stated:
-        tally.match(name, MATCH_WEIGHT / len(stated) ** 0.5)
+        tally.match(name, MATCH_WEIGHT / len(stated) ** 0.5 if narrowing else MATCH_WEIGHT)
     else:
         tally.conflicts.append(name)
 
@@ -166,7 +175,7 @@ def fit_conditions(
         "history_available", cond.history_available, facts.history_available, True, tally
     )
     # An exception route (분실물, 사고, …) needs its reason stated.
-    _list_condition("reason", cond.reasons, facts.reason, True, tally)
+    _list_condition("reason", cond.reasons, facts.reason, True, tally, narrowing=False)
     if facts.reason is not None and facts.reason in cond.reasons_excluded:
         tally.conflicts.append("reason")
     # Steps of a sequence: "본인확인" (identity not yet confirmed), then the steps after it;

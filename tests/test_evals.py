@@ -332,3 +332,16 @@ def test_report_is_self_contained_html_with_plots() -> None:
     assert "<script>" not in html and "답변 &lt;script&gt;" in html  # escaped
     assert "include: none of 동의" in html  # the failing case says why
     assert 'src="http' not in html and 'href="http' not in html
+
+
+def test_compare_plot_written_for_quality_changes(tmp_path: Path) -> None:
+    from evals.evaluation import write_compare_plot
+
+    old = {"suggest": {"pass_rate": 0.9}, "latency": {"guard": {"p95": 2.0}}}
+    new = {"suggest": {"pass_rate": 0.8}, "latency": {"guard": {"p95": 3.0}}}
+    write_compare_plot(tmp_path / "c.png", compare_metrics(old, new))
+    assert (tmp_path / "c.png").read_bytes().startswith(b"\x89PNG")
+    write_compare_plot(
+        tmp_path / "none.png", compare_metrics(old, {**new, "suggest": old["suggest"]})
+    )
+    assert not (tmp_path / "none.png").exists()  # latency-only changes are not plotted

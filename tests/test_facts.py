@@ -65,6 +65,7 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
     ("펫 운행완료 건", {"ride_status": "completed"}),
     ("어제 하차했대요", {"ride_status": "completed"}),
     ("어제 펫 탔는데", {"ride_status": "completed"}),
+    ("어제 탄 건인데 기사님 연락처", {"ride_status": "completed", "days_since_ride": 1}),
     ("기사 연락처 문의", {"ride_status": None}),
     # history
     ("앱에서 이용기록이 안 보인대요", {"history_available": False}),
@@ -105,6 +106,16 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
     ("택시 영수증 재발행", {"service": "taxi"}),
     ("킥보드 충전 요금 문의", {"service": "kickboard", "reason": None}),
     ("대리인이 문의", {"service": None}),
+    # more real phrasings
+    ("기사님 핸드폰 번호 알려달래요", {"request": "driver_phone"}),
+    ("비밀번호를 잊어버렸대요", {"request": None}),
+    ("경찰서에 낼 대리운전 이용 증명 서류 필요", {"request": "usage_statement"}),
+    ("운행완료 3일 건", {"days_since_ride": 3, "ride_status": "completed"}),
+    ("3일 이내 건인데", {"days_since_ride": 3}),
+    ("승객 신고로 중단된 건", {"ride_status": "stopped_by_passenger_report"}),
+    ("앱에 이용기록이 없대요", {"history_available": False}),
+    ("폰을 차에 두고 내렸어요", {"reason": "lost_item"}),
+    ("운임을 못 드리고 내려서 기사님께 보내려고요", {"reason": "unpaid_fare"}),
 ]
 
 
@@ -132,6 +143,11 @@ def test_console_fields_win() -> None:
     assert facts.ride_status == "completed"
     assert facts.request == "driver_phone"
     assert facts.driver_phone == "010-1111-2222"
+
+
+def test_family_of_items() -> None:
+    assert read_question("기사님 정보 좀 알 수 있을까요").request_family >= {"driver_phone"}
+    assert read_question("이용내역서 발급").request_family == frozenset()
 
 
 def test_persistence_and_withheld_reason_are_signals() -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from policy_guard import CaseFacts, check
+from policy_guard.lexicon import load_lexicon, load_ordinary_words
 
 # Cases named by what they open.
 EMPTY: dict[str, Any] = {}
@@ -31,6 +32,14 @@ SI = "statement-identity"
 SC = "statement-consent"
 
 Row = tuple[str, dict[str, Any], set[str], str]
+
+# Drafts used under many cases.
+PH = "기사님 번호는 010-8765-4321 입니다"
+PL = "차량번호는 56다7890입니다."
+BOTH = "기사님 번호는 010-8765-4321, 차량은 56다7890입니다"
+SEND = "이용내역서는 이메일로 발송해 드리겠습니다."
+CLOSING = "이용내역서는 요청하신 이메일 주소로 발송해 드릴 예정이에요."
+NEW_ADDRESS = "이용내역서를 새 이메일 주소로 보내드릴게요"
 
 PHONES: list[Row] = [
     ("기사님 연락처는 010-8765-4321입니다.", EMPTY, {P}, "dashed mobile, unknown facts"),
@@ -74,59 +83,31 @@ PHONES: list[Row] = [
     ("주문번호 2024110612345 확인 부탁드립니다", EMPTY, set(), "order id"),
     ("이삼일 정도 걸리고 오육일 뒤에 연락드려요", EMPTY, set(), "digit-word lookalikes"),
     ("통화 성공 기준 2회까지, 14일 이내 이용 가능", EMPTY, set(), "playbook counts"),
+    ("010-8765-4321번으로 연락 주세요", PHONE_SHUT, {P}, "번 glued"),
+    ("기사님 번호 010/8765/4321", PHONE_SHUT, {P}, "slashes"),
+    ("기사님 연락처 010-8765-XXXX", PHONE_SHUT, {P}, "partly masked"),
+    ("기사님 번호 끝 4자리는 4321입니다", PHONE_SHUT, {P}, "끝 4자리"),
+    ("운행일 2024.11.02, 2024.11.06 두 건입니다", EMPTY, set(), "date list ending in 02"),
+    ("결제하신 카드 끝자리 3456으로 결제되었습니다", EMPTY, set(), "card last digits"),
+    ("기사님 번호 010ㅡ8765ㅡ4321", PHONE_SHUT, {P}, "ㅡ typed as a dash"),
+    ("기사님 번호는 공일공, 팔칠육오, 사삼이일입니다", PHONE_SHUT, {P}, "words with commas"),
+    ("기사님 번호는 010 8765 사삼이일", PHONE_SHUT, {P}, "mixed, words last"),
+    ("tel:01087654321", PHONE_SHUT, {P}, "glued to a label"),
+    ("해당 기사님께 동의 여부를 확인한 후 2~3일 내로 연락드리겠습니다.", EMPTY, set(), "range"),
+    ("기사님 평점 4.9점, 운행 횟수 1,234회입니다.", EMPTY, set(), "rating and count"),
 ]
 
 PHONE_BOUNDARIES: list[Row] = [
-    ("기사님 번호는 010-8765-4321 입니다", {**PHONE_OPEN, "days_since_ride": 3}, set(), "day 3"),
-    ("기사님 번호는 010-8765-4321 입니다", {**PHONE_OPEN, "days_since_ride": 4}, {P}, "day 4"),
-    (
-        "기사님 번호는 010-8765-4321 입니다",
-        {**PHONE_OPEN, "ride_status": "in_progress", "days_since_ride": 0},
-        set(),
-        "운행중 is open",
-    ),
-    (
-        "기사님 번호는 010-8765-4321 입니다",
-        {**PHONE_OPEN, "ride_status": "cancelled_after_dispatch"},
-        {P},
-        "배차 후 취소",
-    ),
-    (
-        "기사님 번호는 010-8765-4321 입니다",
-        {**PHONE_OPEN, "ride_status": "stopped_by_passenger_report"},
-        {P},
-        "승객 신고로 중단",
-    ),
-    (
-        "기사님 번호는 010-8765-4321 입니다",
-        {**PHONE_OPEN, "ride_status": "cancelled_before_dispatch"},
-        {P},
-        "배차 전 취소",
-    ),
-    (
-        "기사님 번호는 010-8765-4321 입니다",
-        {**PHONE_OPEN, "history_available": True},
-        {P},
-        "history can be opened",
-    ),
-    (
-        "기사님 번호는 010-8765-4321 입니다",
-        {"ride_status": "completed", "days_since_ride": 1},
-        {P},
-        "history unknown",
-    ),
-    (
-        "기사님 번호는 010-8765-4321 입니다",
-        {"ride_status": "completed", "history_available": False},
-        {P},
-        "days unknown",
-    ),
-    (
-        "기사님 번호는 010-8765-4321 입니다",
-        {**PHONE_SHUT, "reason": "lost_item"},
-        {P},
-        "분실물 alone opens no disclosure",
-    ),
+    (PH, {**PHONE_OPEN, "days_since_ride": 3}, set(), "day 3"),
+    (PH, {**PHONE_OPEN, "days_since_ride": 4}, {P}, "day 4"),
+    (PH, {**PHONE_OPEN, "ride_status": "in_progress"}, set(), "운행중 is open"),
+    (PH, {**PHONE_OPEN, "ride_status": "cancelled_after_dispatch"}, {P}, "배차 후 취소"),
+    (PH, {**PHONE_OPEN, "ride_status": "stopped_by_passenger_report"}, {P}, "승객 신고로 중단"),
+    (PH, {**PHONE_OPEN, "ride_status": "cancelled_before_dispatch"}, {P}, "배차 전 취소"),
+    (PH, {**PHONE_OPEN, "history_available": True}, {P}, "history can be opened"),
+    (PH, {"ride_status": "completed", "days_since_ride": 1}, {P}, "history unknown"),
+    (PH, {"ride_status": "completed", "history_available": False}, {P}, "days unknown"),
+    (PH, {**PHONE_SHUT, "reason": "lost_item"}, {P}, "분실물 opens nothing"),
     (
         "기사님 번호는 010-1111-2222 입니다",
         {**PHONE_OPEN, "driver_phone": "010-8765-4321"},
@@ -137,12 +118,12 @@ PHONE_BOUNDARIES: list[Row] = [
         "기사님 번호는 공일공 팔칠육오 사삼이일 입니다",
         {**PHONE_OPEN, "driver_phone": "010-8765-4321"},
         set(),
-        "console number in words, window open",
+        "console number in words",
     ),
 ]
 
 PLATES: list[Row] = [
-    ("차량번호는 56다7890입니다.", PLATE_SHUT, {V}, "plain plate"),
+    (PL, PLATE_SHUT, {V}, "plain plate"),
     ("차량번호는 56 다 7890 입니다.", PLATE_SHUT, {V}, "spaced"),
     ("차량번호는 156다7890입니다.", PLATE_SHUT, {V}, "three-digit front"),
     ("차량번호는 서울56다7890입니다.", PLATE_SHUT, {V}, "region"),
@@ -156,26 +137,16 @@ PLATES: list[Row] = [
     ("차량번호는 OO가OOOO으로 확인됩니다.", PLATE_SHUT, {V}, "template"),
     ("차량번호는 00가0000 입니다", PLATE_SHUT, {V}, "zero template"),
     ("차량 번호 끝자리는 7890이에요", PLATE_SHUT, {V}, "last four of the plate"),
-    ("차량번호는 56다7890입니다.", {**PLATE_SHUT, "days_since_ride": 7}, set(), "day 7"),
+    (PL, {**PLATE_SHUT, "days_since_ride": 7}, set(), "day 7"),
+    (PL, {**PLATE_SHUT, "ride_status": "in_progress"}, {V}, "운행중"),
     (
-        "차량번호는 56다7890입니다.",
-        {**PLATE_SHUT, "ride_status": "in_progress", "days_since_ride": 0},
-        {V},
-        "plate only after 운행완료",
-    ),
-    (
-        "차량번호는 56다7890입니다.",
+        PL,
         {**PLATE_SHUT, "days_since_ride": 3, "history_available": True},
         {V},
         "history can be opened",
     ),
-    (
-        "차량번호는 56다7890입니다.",
-        {**PLATE_SHUT, "reason": "custom_reservation"},
-        {V},
-        "맞춤예약 alone opens no disclosure",
-    ),
-    ("차량번호는 56다7890입니다.", CONSENT, set(), "driver consent"),
+    (PL, {**PLATE_SHUT, "reason": "custom_reservation"}, {V}, "맞춤예약 opens nothing"),
+    (PL, CONSENT, set(), "driver consent"),
     (
         "차량번호는 12가3456입니다.",
         {**PLATE_SHUT, "days_since_ride": 2, "vehicle_plate": "56다7890"},
@@ -185,6 +156,10 @@ PLATES: list[Row] = [
     ("차량번호는 고객님의 이용기록을 통해 확인할 수 있어요.", PLATE_SHUT, set(), "route"),
     ("요청하신 기사님의 OOOO 정보는 제공이 어렵습니다", PLATE_SHUT, set(), "kind of info"),
     ("3일 이내 14일 이후 2회 이용 가능", PLATE_SHUT, set(), "counts"),
+    ("차량번호는 **다****입니다", PLATE_SHUT, {V}, "star template"),
+    ("차량은 서울 34 바 5678 입니다", PLATE_SHUT, {V}, "old region form, spaced"),
+    (BOTH, CONSENT, set(), "consent opens both"),
+    (BOTH, {**PHONE_SHUT, "days_since_ride": 6}, {P}, "day 6: plate only"),
 ]
 
 NAMES: list[Row] = [
@@ -224,6 +199,23 @@ NAMES: list[Row] = [
     ("기사님 성함은 개인정보라 안내가 어렵습니다", EMPTY, set(), "개인정보"),
     ("기사님 성함은 제공이 어렵습니다", EMPTY, set(), "제공이"),
     ("요청하신 기사님의 OOO은 직접 연락하셔야 확인이 가능합니다", EMPTY, set(), "kind of info"),
+    ("기사님(김철수)께서 운행하셨어요", EMPTY, {N}, "name in brackets"),
+    ("담당 기사: 김철수입니다", EMPTY, {N}, "title, colon, name"),
+    ("운행하신 분은 김철수 씨입니다", EMPTY, {N}, "운행하신 분 ... 씨"),
+    ("김철수 기사님 연락처는 010-8765-4321입니다", CONSENT, {N}, "consent never opens a name"),
+    ("인천 기사님, 부산 기사님 모두 가능합니다", EMPTY, set(), "place names"),
+    ("기사님(배정 완료) 기사님: 안녕하세요", EMPTY, set(), "brackets and colon, no name"),
+    ("기사님 변경은 앱에서 가능합니다", EMPTY, set(), "word after the title"),
+    ("김 기사님이 운행하셨어요", EMPTY, {N}, "a surname alone, no console"),
+    ("운전기사 김철수", EMPTY, {N}, "title then name"),
+    ("기사명: 김철수", EMPTY, {N}, "기사명 label"),
+    ("Driver: 김철수", EMPTY, {N}, "English label"),
+    ("기사님 계좌는 카카오뱅크 3333-01-1234567 (예금주: 김철수)", EMPTY, {A, N}, "예금주"),
+    ("운전기사 변경은 앱에서 가능하고, 운전기사 분들께 공지됩니다", EMPTY, set(), "운전기사"),
+    ("오 기사님 감사합니다. 한 기사님이 두 건을 운행하셨어요", EMPTY, set(), "오, 한"),
+    ("성실한 기사님, 다정한 기사님, 반려견 전문 기사님", EMPTY, set(), "modifiers"),
+    ("상담원 이수진이 안내해 드렸습니다.", EMPTY, set(), "the agent's own name"),
+    ("신한 110-123-456789 (예금주 기사님)", EMPTY, {A}, "예금주 is no name"),
 ]
 
 ACCOUNTS: list[Row] = [
@@ -247,6 +239,9 @@ ACCOUNTS: list[Row] = [
     ("요청하신 기사님의 계좌번호는 직접 확인하셔야 합니다", EMPTY, set(), "route"),
     ("입금 금액 12,000원은 2024-11-06에 처리됩니다", EMPTY, set(), "amount and date"),
     ("계좌 이체는 앱 결제수단에서 변경할 수 있어요", EMPTY, set(), "account word, no number"),
+    ("계좌번호 110 123 456789", EMPTY, {A}, "spaced groups"),
+    ("110-123-456789 신한은행", EMPTY, {A}, "bank after the number"),
+    ("기사님 계좌번호는 국민은행 123456-01-123456입니다", CONSENT, {A}, "consent never opens it"),
 ]
 
 PERSONAL_IDS: list[Row] = [
@@ -259,71 +254,67 @@ PERSONAL_IDS: list[Row] = [
     ("결제 카드는 4111111111111111 입니다", EMPTY, {I}, "card plain, Luhn"),
     ("외국인등록번호 901010-5123456", EMPTY, {I}, "foreigner id"),
     ("개인정보 처리방침에 따라 제3자에게 제공하지 않습니다.", EMPTY, set(), "policy line"),
+    ("주민번호 앞자리 851212, 뒷자리 2345678", EMPTY, {I}, "RRN in halves"),
+    ("카드 1234-****-****-3456", EMPTY, {I}, "masked card"),
 ]
 
 STATEMENTS: list[Row] = [
-    ("이용내역서는 이메일로 발송해 드리겠습니다.", STATEMENT, {SI}, "발송해 드리겠"),
+    (SEND, STATEMENT, {SI}, "발송해 드리겠"),
     ("이용내역서 보내드릴게요!", STATEMENT, {SI}, "보내드릴게요"),
     ("이용내역서는 메일로 드릴게요.", STATEMENT, {SI}, "메일로 드릴게요"),
     ("네, 이용내역서 발급해 드리겠습니다.", EMPTY, {SI}, "발급해 드리겠"),
     ("이용내역서를 이메일로 전송해 드릴 예정입니다.", STATEMENT, {SI}, "전송 예정"),
     ("이용내역서 발급 진행해 드리겠습니다.", STATEMENT, {SI}, "진행해 드리겠"),
     ("이용내역서는 영업일 기준 3일 이내 발송됩니다.", STATEMENT, {SI}, "passive promise"),
-    (
-        "이용내역서는 이메일로 발송해 드리겠습니다.",
-        {**STATEMENT, "identity_verified": False},
-        {SI},
-        "identity false",
-    ),
-    ("이용내역서는 이메일로 발송해 드리겠습니다.", VERIFIED, set(), "identity true"),
+    (SEND, {**STATEMENT, "identity_verified": False}, {SI}, "identity false"),
+    (SEND, VERIFIED, set(), "identity true"),
     ("본인 확인 후 이용내역서를 발송해 드리겠습니다.", STATEMENT, set(), "waits for the check"),
-    (
-        "본인 확인이 되면 이용내역서를 발송해 드리겠습니다.",
-        STATEMENT,
-        set(),
-        "waits for the check",
-    ),
+    ("본인 확인이 되면 이용내역서를 발송해 드리겠습니다.", STATEMENT, set(), "waits for the check"),
     ("본인이 아니시면 이용내역서 발급이 어렵습니다.", STATEMENT, set(), "refusal"),
     ("이용내역서는 이용자 본인에게만 발급해드리고 있어요.", STATEMENT, set(), "description"),
     ("이용내역서 발급을 위해 아래 내용 확인 부탁드려요.", STATEMENT, set(), "purpose"),
-    (
-        "이용내역서는 말씀하신 다른 이메일로 보내드릴게요.",
-        VERIFIED,
-        {SC},
-        "another address, no consent",
-    ),
+    ("이용내역서는 말씀하신 다른 이메일로 보내드릴게요.", VERIFIED, {SC}, "other address"),
     ("이용내역서를 고객님 성함으로 발급해 드릴게요.", VERIFIED, {SC}, "real name, no consent"),
+    (CLOSING, {**VERIFIED, "withdrawn": True}, {SC}, "withdrawn, no consent"),
     (
-        "이용내역서는 요청하신 이메일 주소로 발송해 드릴 예정이에요.",
-        {**VERIFIED, "withdrawn": True},
-        {SC},
-        "withdrawn, no consent",
-    ),
-    (
-        "이용내역서는 요청하신 이메일 주소로 발송해 드릴 예정이에요.",
+        CLOSING,
         {**VERIFIED, "alt_recipient": True, "collection_consent": False},
         {SC},
-        "alt recipient, consent refused",
+        "consent refused",
     ),
+    (CLOSING, {**STATEMENT, "withdrawn": True}, {SI, SC}, "withdrawn, unverified"),
     (
-        "이용내역서는 요청하신 이메일 주소로 발송해 드릴 예정이에요.",
-        {**STATEMENT, "withdrawn": True},
-        {SI, SC},
-        "withdrawn, identity unknown",
-    ),
-    (
-        "이용내역서는 요청하신 이메일 주소로 발송해 드릴 예정이에요.",
+        CLOSING,
         {**VERIFIED, "withdrawn": True, "collection_consent": True},
         set(),
-        "the playbook's own closing line, consent given",
+        "playbook closing, consent",
     ),
     (
         "앱에 등록되어 있는 카카오계정의 이메일 주소로 발송해 드리면 될까요?",
         {**VERIFIED, "withdrawn": False, "alt_recipient": False},
         set(),
-        "the playbook's offer after the check",
+        "playbook offer, verified",
     ),
     ("영수증을 이메일로 보내드릴게요.", EMPTY, set(), "not a statement"),
+    ("이용내역서 보내 드렸습니다", STATEMENT, {SI}, "already sent"),
+    ("이용내역서 발급 완료했습니다", STATEMENT, {SI}, "issued"),
+    ("네 고객님, 이용내역서 이메일로 발송 도와드리겠습니다", STATEMENT, {SI}, "도와드리겠"),
+    ("이용내역서 곧 메일로 받아보실 수 있어요", STATEMENT, {SI}, "받아보실 수 있어요"),
+    ("이용내역서는 등록된 메일로 전송될 거예요", STATEMENT, {SI}, "passive future"),
+    (
+        "본인 인증이 완료되면 이용내역서를 발송해 드리겠습니다",
+        STATEMENT,
+        set(),
+        "waits for the check",
+    ),
+    ("이용내역서는 본인 확인 절차 후 발송됩니다", STATEMENT, set(), "waits for the check"),
+    ("이용내역서 발급해 드릴 수 없습니다", STATEMENT, set(), "refusal"),
+    ("내역서 메일 발송했습니다", STATEMENT, {SI}, "발송했습니다"),
+    ("이용내역서를 이메일로 보내드릴 수 있도록 하겠습니다", STATEMENT, {SI}, "있도록 하겠"),
+    ("이용내역서 PDF로 보내 드리겠습니다", EMPTY, {SI}, "named, no request"),
+    ("이용내역서 발송 여부는 확인했습니다", STATEMENT, set(), "checked, not sent"),
+    (NEW_ADDRESS, VERIFIED, {SC}, "new address, no consent"),
+    (NEW_ADDRESS, {**VERIFIED, "collection_consent": True}, set(), "new address, consent given"),
 ]
 
 ROWS = PHONES + PHONE_BOUNDARIES + PLATES + NAMES + ACCOUNTS + PERSONAL_IDS + STATEMENTS
@@ -337,3 +328,33 @@ def test_probe(draft: str, case: dict[str, Any], expected: set[str], why: str) -
     found = {v.rule for v in verdict.violations}
     assert found == expected, (why, [(v.rule, v.text) for v in verdict.violations])
     assert verdict.allowed is (not expected)
+
+
+# Where the span matters: the violation shows exactly the value, no more, no less.
+SPANS = [
+    ("기사님 성함은 이 영 희입니다", EMPTY, "이 영 희"),
+    ("기사 이름: 김가로", EMPTY, "김가로"),
+    ("기사님 번호는 공일일 일이삼 사오육칠이에요", EMPTY, "공일일 일이삼 사오육칠"),
+    ("기사님 번호는 공일공 팔칠육오 사삼이일이에요", EMPTY, "공일공 팔칠육오 사삼이일"),
+    ("연락처는 82-10-8765-4321 입니다", EMPTY, "82-10-8765-4321"),
+    ("김 가 가기사님 연락처는", {"driver_name": "김가가"}, "김 가 가"),
+    ("기사님 계좌번호는 OOO-OOO-OOOOOO 입니다", EMPTY, "OOO-OOO-OOOOOO"),
+]
+
+
+@pytest.mark.parametrize(("draft", "case", "value"), SPANS)
+def test_spans_are_exact(draft: str, case: dict[str, Any], value: str) -> None:
+    texts = [v.text for v in check(draft, CaseFacts.model_validate(case)).violations]
+    assert texts == [value]
+
+
+def test_ordinary_word_list_is_built_like_names() -> None:
+    """Every listed ordinary word could be mistaken for a name (so the list is needed), and the
+    list holds none of the names the probe expects to be read."""
+    lex = load_lexicon()
+    words = load_ordinary_words()
+    assert len(words) > 1000
+    assert all(len(w) == 2 and w[0] in lex.surnames for w in words)
+    assert all(w[1] in lex.given_name_syllables for w in words)
+    assert {"고정", "동일", "방금", "배정", "이용"} <= words
+    assert not {"김훈", "이준", "박민"} & words

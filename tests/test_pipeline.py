@@ -184,6 +184,15 @@ def test_llm_failure_uses_the_composed_reply(
     assert sug.reply and PHONE not in sug.reply and sug.guard.allowed
 
 
+def test_llm_failing_revision_keeps_the_first_violations(
+    llm_pipeline: SuggestionPipeline, openai_server: FakeOpenAI
+) -> None:
+    openai_server.script(Reply(LEAK), Reply(status=500))
+    sug = llm_pipeline.suggest(QUESTION, OPEN_CASE)
+    assert sug.llm_skipped and sug.drafter == "composed" and PHONE not in sug.reply
+    assert [v.rule for v in sug.draft_violations] == ["driver-phone"]
+
+
 def test_llm_not_asked_when_nothing_is_covered(
     llm_pipeline: SuggestionPipeline, openai_server: FakeOpenAI
 ) -> None:

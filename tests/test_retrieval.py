@@ -342,3 +342,20 @@ def test_a_question_without_shared_terms_still_gets_dense_hits(
     hits = retriever.search("ㅋㅋㅋ ???", 3)
     assert len(hits) == 3
     assert all(h.bm25_rank is None and h.dense_rank is not None for h in hits)
+
+
+def test_settings_defaults_are_the_measured_fusion_defaults() -> None:
+    from ingest.settings import Settings
+    from rag.fusion import (
+        DEFAULT_BM25_WEIGHT,
+        DEFAULT_DENSE_WEIGHT,
+        DEFAULT_RRF_K,
+        FusionParams,
+    )
+
+    params = FusionParams.from_settings(Settings())
+    assert (params.rrf_k, params.bm25_weight, params.dense_weight) == (
+        DEFAULT_RRF_K,
+        DEFAULT_BM25_WEIGHT,
+        DEFAULT_DENSE_WEIGHT,
+    )

@@ -30,8 +30,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("--dataset", nargs="+", type=Path, metavar="FILE", help="JSONL / YAML cases")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
     p.add_argument("--compare", type=Path, metavar="OLD_DIR", help="an earlier run to diff")
-    p.add_argument("--min", action="append", default=[], metavar="METRIC=VALUE")
-    p.add_argument("--max", action="append", default=[], metavar="METRIC=VALUE")
+    p.add_argument(
+        "--min", action="append", default=[], metavar="METRIC=VALUE", help="fail below VALUE"
+    )
+    p.add_argument(
+        "--max", action="append", default=[], metavar="METRIC=VALUE", help="fail above VALUE"
+    )
     p.add_argument(
         "--modes",
         default=",".join(_MODES),

@@ -27,6 +27,25 @@ def _context() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(alternation(lex.bank_names)), re.compile(alternation(lex.account_keywords))
 
 
+@functools.cache
+def _template() -> re.Pattern[str]:
+    """A masked account number after a bank name or an account word: ``계좌번호는
+    OOO-OOO-OOOOOO``, ``국민은행 OOOOOO-OO-OOOOOO``, ``계좌번호는 OOO입니다``. Not the
+    playbook's ``기사님의 OOO은`` (no account word before it names a kind of information)."""
+    lex = load_lexicon()
+    mask = re.escape(lex.mask_chars)
+    words = alternation([*lex.bank_names, *lex.account_keywords])
+    return re.compile(
+        rf"(?:{words})[^.!?\n]{{0,12}}?(?<![0-9A-Za-z{mask}])"
+        rf"(?P<t>[{mask}]{{3,}}(?:[ \-][{mask}0-9]{{2,8}}){{0,3}})"
+        rf"(?![0-9A-Za-z{mask}])(?=\s?(?:입니다|이에요|예요|이며|이고|으로|로|\)|[.,!?]|$|\s))"
+    )
+
+
+def _templates(text: str) -> list[Finding]:
+    return [Finding(m.start("t"), m.end("t"), "template") for m in _template().finditer(text)]
+
+
 def _clause(text: str, start: int, end: int) -> tuple[str, str]:
     """The text of the same sentence before and after ``[start, end)``."""
     before = text[max(0, start - 40) : start]
@@ -51,7 +70,7 @@ def _dated(group: str) -> bool:
 
 def detect(text: str) -> list[Finding]:
     bank, word = _context()
-    findings: list[Finding] = []
+    findings: list[Finding] = _templates(text)
     numbers = finditer_in_zones(_NUMBER, text)
     if not numbers:
         return findings

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from policy_guard.detectors.base import Finding
-from policy_guard.lexicon import Lexicon, alternation, load_lexicon
+from policy_guard.lexicon import Lexicon, alternation, load_lexicon, load_ordinary_words
 
 _HANGUL = "가-힣"
 _NAME_MASK = "*＊○●◯◎OＯ"
@@ -30,20 +30,25 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
         rf"(?<![{_HANGUL}A-Za-z0-9{mask}])(?P<name>(?:{surname})"
         rf"(?:[{_HANGUL}][{mask}]{{1,2}}|[{mask}]{{1,2}}[{_HANGUL}]|[{mask}]{{1,3}}))(?![{mask}])"
     )
+    ending = alternation(lex.name_endings)
     labelled = re.compile(
         r"(?:기사님?|운전자|운전기사|드라이버)\s?(?:의\s?)?(?:성함|이름|성명|실명)\s?"
         rf"(?:은|는|이|:|=|-)?\s?(?:바로\s?)?"
-        rf"(?P<word>[{_HANGUL}](?: [{_HANGUL}]){{1,3}}(?![{_HANGUL}])"
+        rf"(?P<word>[{_HANGUL}](?: [{_HANGUL}]){{1,3}}(?:{ending})?(?![{_HANGUL}])"
         rf"|[{_HANGUL}]{{1,2}}(?:[{mask}]{{2,3}}|[{mask}][{_HANGUL}]?)"
         rf"|[{mask}]{{2,4}}(?=\s?(?:입니다|이에요|예요|이세요|님|씨|기사))|[{_HANGUL}]+)"
     )
     # The word before 기사님 is found by looking back from the title (a literal is quick to find).
-    word_before = re.compile(rf"(?<![{_HANGUL}])[{_HANGUL}]{{3,4}}\s?$")
-    endings = re.compile(f"(?:{alternation(lex.name_endings)})$")
+    word_before = re.compile(rf"(?<![{_HANGUL}])[{_HANGUL}]{{2,4}}\s?$")
+    endings = re.compile(f"(?:{ending})$")
     return masked, labelled, word_before, endings
 
 
 _TITLE = re.compile("기사|드라이버")
+# A two-syllable word is read as a name only before the driver's honorific title (김훈 기사님).
+_HONOURED_TITLE = re.compile("기사(?:님|분|께)")
+# 김철수 님이 운행하셨습니다: a person's name as the subject of driving is the driver's.
+_DRIVING_SUBJECT = re.compile(r"\s?(?:이|께서|은|는)\s?(?:운행|운전)")
 # What may follow a two-syllable console name directly: an honorific or a particle.
 _AFTER_SHORT = "님|씨|기사|[이가은는을를의와과도께]"
 _HONORIFIC = re.compile("님|씨")
@@ -142,32 +147,120 @@ def detect(text: str, console_name: str | None) -> list[Finding]:
             if word[0] in _sets()[0] or word[:2] in _sets()[0]:
                 findings.append(Finding(m.start("word"), m.end("word"), "masked"))
             continue
-        core = endings.sub("", word.replace(" ", ""))
-        if looks_like_name(core):
+        core = _labelled_core(word.replace(" ", ""), endings)
+        if core:
             findings.append(Finding(m.start("word"), m.start("word") + _width(word, core), "value"))
+    findings += _apposed(text, endings)
+    findings += _bare_surnames(text)
     findings += _before(text, _TITLE.finditer(text), word_before)
-    honorifics = [m for m in _HONORIFIC.finditer(text) if _speaks_of_driver(text, m.start())]
+    honorifics = [m for m in _HONORIFIC.finditer(text) if _speaks_of_driver(text, m)]
     findings += _before(text, iter(honorifics), word_before)
     return findings
 
 
-def _speaks_of_driver(text: str, pos: int) -> bool:
-    """Does the sentence, before ``pos``, speak of the driver (김철수님 alone is anybody)?"""
+# Titles a name is set beside; a bare title word then a name (운전기사 김철수) is read only when
+# the name ends the phrase, so that 운전기사 변경은 … stays an ordinary phrase.
+_APPOSITION_TITLE = (
+    r"(?:기사님?|기사명|기사 ?성명|운전기사명?|운전자|드라이버|[Dd]river(?: [Nn]ame)?|예금주)"
+)
+_APPOSITION_START = re.compile("기사|운전|드라이버|[Dd]river|예금주")
+_APPOSED = re.compile(
+    rf"{_APPOSITION_TITLE}\s?(?:\(\s?|[:：]\s?)(?P<word>[{_HANGUL}]{{2,4}})(?![{_HANGUL}])"
+    rf"|{_APPOSITION_TITLE}\s?[:：]\s?(?P<long>[{_HANGUL}]{{3,8}})"
+    rf"|(?:운전기사|기사명|예금주)\s(?P<end>[{_HANGUL}]{{2,4}})"
+    rf"(?=\s?(?:입니다|이에요|예요|이세요|님|씨|$|[.,!?)\]\n]))"
+)
+
+
+_BARE_TITLE = re.compile(rf" 기사(?:님|분|께|가|는|(?![{_HANGUL}]))")
+
+
+def _bare_surnames(text: str) -> list[Finding]:
+    """A surname alone before the driver's title (박 기사님께서): part of the name. Found by
+    looking back from the title (a literal is quick to find)."""
+    surnames = _bare_set()
+    out = []
+    for title in _BARE_TITLE.finditer(text):
+        at = title.start()
+        for size in (1, 2):
+            start = at - size
+            if start < 0 or text[start:at] not in surnames:
+                continue
+            glued = start > 0 and (text[start - 1].isalnum() or "가" <= text[start - 1] <= "힣")
+            if not glued:
+                out.append(Finding(start, at, "value"))
+    return out
+
+
+@functools.cache
+def _bare_set() -> frozenset[str]:
+    return frozenset(load_lexicon().bare_surnames)
+
+
+def _apposed(text: str, endings: re.Pattern[str]) -> list[Finding]:
+    """A name set beside the title: ``기사님(김철수)``, ``담당 기사: 김철수입니다``."""
+    out = []
+    for title in _APPOSITION_START.finditer(text):  # literals first: quick to find
+        m = _APPOSED.match(text, title.start())
+        if not m:
+            continue
+        group = next(g for g in ("word", "end", "long") if m.group(g))
+        word = m.group(group)
+        core = _labelled_core(word, endings) if group == "long" else word
+        if len(core) == 2 and core in load_ordinary_words():
+            continue
+        if core and looks_like_name(core):
+            out.append(Finding(m.start(group), m.start(group) + len(core), "value"))
+    return out
+
+
+def _labelled_core(word: str, endings: re.Pattern[str]) -> str:
+    """The name in the word after 성함은: the whole word when it is a three-syllable name
+    (김가로), else the word without its ending (김철수입니다 -> 김철수); "" if no name."""
+    if len(word) == 3 and looks_like_name(word):
+        return word
+    core = endings.sub("", word)
+    return core if looks_like_name(core) else ""
+
+
+@functools.cache
+def _driver_mention() -> re.Pattern[str]:
+    return re.compile(alternation(load_lexicon().driver_mentions))
+
+
+def _speaks_of_driver(text: str, honorific: re.Match[str]) -> bool:
+    """Does the sentence, before the honorific, speak of the driver, or is the person the one
+    who drove (김철수 님이 운행하셨습니다)? 김철수님 alone is anybody."""
+    pos = honorific.start()
     head = text[max(0, pos - 40) : pos]
     ends = [m.end() for m in _CLAUSE_END.finditer(head)]
-    return "기사" in head[ends[-1] if ends else 0 :]
+    if _driver_mention().search(head, ends[-1] if ends else 0):
+        return True
+    return bool(_DRIVING_SUBJECT.match(text, honorific.end()))
 
 
 def _before(
     text: str, titles: Iterator[re.Match[str]], word_before: re.Pattern[str]
 ) -> list[Finding]:
-    """Name-like words right before a title (김철수 기사님, 김철수님)."""
-    modifiers = load_lexicon().name_modifier_endings
+    """Name-like words right before a title (김철수 기사님, 김철수님, 김훈 기사님)."""
+    lex = load_lexicon()
+    modifiers = lex.name_modifier_endings
     out = []
     for title in titles:
         before = word_before.search(text, max(0, title.start() - 5), title.start())
-        if before:
-            word = before.group().rstrip()
-            if not word.endswith(modifiers) and looks_like_name(word):
-                out.append(Finding(before.start(), before.start() + len(word), "value"))
+        if not before:
+            continue
+        word = before.group().rstrip()
+        if word.endswith(modifiers) or word.endswith(("기사", "드라이버")):
+            continue
+        if len(word) == 2 and not _two_syllable_name(text, word, title.start()):
+            continue
+        if looks_like_name(word):
+            out.append(Finding(before.start(), before.start() + len(word), "value"))
     return out
+
+
+def _two_syllable_name(text: str, word: str, title_at: int) -> bool:
+    """A two-syllable word is a name only right before 기사님/기사분 and when it is no ordinary
+    word built like a name (고정, 동일, 배정, …: the generated list)."""
+    return bool(_HONOURED_TITLE.match(text, title_at)) and word not in load_ordinary_words()
