@@ -11,7 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from policy_guard.detectors import account, names, partial, personal_id, phone, plate, statement
+from policy_guard.detectors import (
+    account,
+    names,
+    partial,
+    personal_id,
+    phone,
+    placeholder,
+    plate,
+    statement,
+)
 from policy_guard.detectors.base import Finding
 from policy_guard.facts import CaseFacts
 from policy_guard.rule_table import RuleTable, holds
@@ -19,6 +28,15 @@ from policy_guard.text import NormalText
 from policy_guard.verdict import RuleId
 
 FORCED_KINDS = frozenset({"other"})
+
+
+def _placeholders(doc: NormalText, kind: str) -> list[Finding]:
+    """``[연락처]입니다``: a bracketed placeholder offering a value of this kind."""
+    return [
+        Finding(s, e, "template")
+        for s, e, k in placeholder.find_placeholders(doc.text)
+        if k == kind
+    ]
 
 
 class Check(Protocol):
@@ -48,7 +66,7 @@ class AccountCheck:
     claims: bool = True
 
     def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
-        return account.detect(doc.text)
+        return account.detect(doc.text) + _placeholders(doc, "account")
 
 
 @dataclass(frozen=True)
@@ -59,6 +77,7 @@ class PhoneCheck:
     def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
         found = phone.detect(doc.text, case.driver_phone)
         parts = partial.find_partials(doc.text)
+        found += _placeholders(doc, "phone")
         return found + [Finding(s, e, "partial") for s, e, about_plate in parts if not about_plate]
 
 
@@ -70,6 +89,7 @@ class PlateCheck:
     def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
         found = plate.detect(doc.text, case.vehicle_plate)
         parts = partial.find_partials(doc.text)
+        found += _placeholders(doc, "plate")
         return found + [Finding(s, e, "partial") for s, e, about_plate in parts if about_plate]
 
 
@@ -79,7 +99,7 @@ class DriverNameCheck:
     claims: bool = False
 
     def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
-        return names.detect(doc.text, case.driver_name)
+        return names.detect(doc.text, case.driver_name) + _placeholders(doc, "name")
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ class Lexicon(BaseModel):
     partial_other_context: tuple[str, ...]
     alt_recipient_markers: tuple[str, ...]
     driver_mentions: tuple[str, ...]
+    placeholder_words: dict[str, tuple[str, ...]]
 
     _split = field_validator(
         "surnames",

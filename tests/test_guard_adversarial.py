@@ -317,7 +317,22 @@ STATEMENTS: list[Row] = [
     (NEW_ADDRESS, {**VERIFIED, "collection_consent": True}, set(), "new address, consent given"),
 ]
 
-ROWS = PHONES + PHONE_BOUNDARIES + PLATES + NAMES + ACCOUNTS + PERSONAL_IDS + STATEMENTS
+PLACEHOLDERS: list[Row] = [
+    ("기사님 연락처는 [연락처]입니다", PHONE_SHUT, {P}, "bracket placeholder, closed"),
+    ("기사님 연락처는 [연락처]입니다", PHONE_OPEN, set(), "bracket placeholder, open"),
+    ("기사님 번호는 {{driver_phone}} 입니다", PHONE_SHUT, {P}, "template variable"),
+    ("차량번호는 {vehicle_plate}입니다", PLATE_SHUT, {V}, "plate variable"),
+    ("기사님 성함은 <기사 이름>이에요", CONSENT, {N}, "name placeholder"),
+    ("[이름] 기사님이 운행하셨습니다", EMPTY, {N}, "name placeholder before 기사님"),
+    ("계좌번호는 [계좌번호]입니다", CONSENT, {A}, "account placeholder"),
+    ("안녕하세요, 상담원 [이름]입니다.", EMPTY, set(), "the agent's own name slot"),
+    ("[기사님께 전화] 선택 후 [전화 연결 방법]을 확인해 주세요", EMPTY, set(), "menu items"),
+    ("고객님의 [ 성함, 이메일주소 ] 확인 부탁드립니다.", VERIFIED, set(), "consent script"),
+]
+
+ROWS = (
+    PLACEHOLDERS + PHONES + PHONE_BOUNDARIES + PLATES + NAMES + ACCOUNTS + PERSONAL_IDS + STATEMENTS
+)
 
 
 @pytest.mark.parametrize(
