@@ -256,6 +256,8 @@ PERSONAL_IDS: list[Row] = [
     ("개인정보 처리방침에 따라 제3자에게 제공하지 않습니다.", EMPTY, set(), "policy line"),
     ("주민번호 앞자리 851212, 뒷자리 2345678", EMPTY, {I}, "RRN in halves"),
     ("카드 1234-****-****-3456", EMPTY, {I}, "masked card"),
+    ("기사님 이메일은 kim.driver@naver.com 입니다", CONSENT, {I}, "the driver's e-mail"),
+    ("이용내역서는 kim@naver.com으로 발송해 드릴 예정이에요", VERIFIED, set(), "own e-mail"),
 ]
 
 STATEMENTS: list[Row] = [
@@ -313,6 +315,8 @@ STATEMENTS: list[Row] = [
     ("이용내역서를 이메일로 보내드릴 수 있도록 하겠습니다", STATEMENT, {SI}, "있도록 하겠"),
     ("이용내역서 PDF로 보내 드리겠습니다", EMPTY, {SI}, "named, no request"),
     ("이용내역서 발송 여부는 확인했습니다", STATEMENT, set(), "checked, not sent"),
+    ("이용기록을 이메일로 보내드릴게요", EMPTY, {SI}, "이용기록 sent by e-mail"),
+    ("기사님께 전달드리겠습니다. 이용기록에서 확인 가능해요.", EMPTY, set(), "in-app 이용기록"),
     (NEW_ADDRESS, VERIFIED, {SC}, "new address, no consent"),
     (NEW_ADDRESS, {**VERIFIED, "collection_consent": True}, set(), "new address, consent given"),
 ]

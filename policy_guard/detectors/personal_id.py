@@ -9,6 +9,7 @@ import functools
 import re
 
 from policy_guard.detectors.base import Finding
+from policy_guard.detectors.driver_context import about_driver
 from policy_guard.detectors.zones import finditer_in_zones
 from policy_guard.lexicon import alternation, load_lexicon
 
@@ -64,6 +65,21 @@ def _rrn_parts(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+
+
+def _driver_emails(text: str) -> list[tuple[int, int]]:
+    """An e-mail address in a sentence about the driver is the driver's personal data (the
+    customer's own address, in the statement flow, stands in sentences about the customer)."""
+    if "@" not in text:
+        return []
+    return [
+        (m.start(), m.end())
+        for m in _EMAIL.finditer(text)
+        if about_driver(text, m.start(), m.start())
+    ]
+
+
 def luhn_ok(digits: str) -> bool:
     total = 0
     for i, ch in enumerate(reversed(digits)):
@@ -84,6 +100,7 @@ def detect(text: str) -> list[Finding]:
     ]
     spans += [(m.start(), m.end()) for m in finditer_in_zones(_LICENCE, text)]
     spans += _rrn_parts(text)
+    spans += _driver_emails(text)
     if "여권" in text:
         spans += [(m.start(1), m.end(1)) for m in _PASSPORT.finditer(text)]
     return [Finding(s, e, "value") for s, e in sorted(set(spans))]

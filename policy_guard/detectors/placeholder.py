@@ -14,28 +14,12 @@ from __future__ import annotations
 import functools
 import re
 
+from policy_guard.detectors.driver_context import about_driver
 from policy_guard.lexicon import alternation, load_lexicon
 
 _OPEN = r"[\[{<(【「『〈《]"
 _CLOSE = r"[\]}>)】」』〉》]"
 _FOLLOWS = r"(?=\s?(?:입니다|이에요|예요|이세요|이며|이고|이니|으로|로|번|님|씨|기사|$|[.,!?\n]))"
-
-
-_SENTENCE_END = re.compile(r"[.!?\n]")
-_HEAD = 40  # characters of the sentence before a name placeholder read for a driver mention
-
-
-@functools.cache
-def _driver_mention() -> re.Pattern[str]:
-    return re.compile(alternation(load_lexicon().driver_mentions))
-
-
-def _about_driver(text: str, start: int, end: int) -> bool:
-    """A driver mention in the sentence before the placeholder, inside it, or right after it
-    (``[이름] 기사님``)."""
-    begin = max(0, start - _HEAD)
-    cut = max((m.end() for m in _SENTENCE_END.finditer(text, begin, start)), default=begin)
-    return bool(_driver_mention().search(text, cut, min(len(text), end + 3)))
 
 
 @functools.cache
@@ -56,6 +40,6 @@ def find_placeholders(text: str) -> tuple[tuple[int, int, str], ...]:
     for m in _pattern().finditer(text):
         kind = next(k for k, v in m.groupdict().items() if v)
         explicit = "driver" in m.group().lower()
-        if kind != "name" or explicit or _about_driver(text, m.start(), m.end()):
+        if kind != "name" or explicit or about_driver(text, m.start(), m.end()):
             out.append((m.start(), m.end(), kind))
     return tuple(out)

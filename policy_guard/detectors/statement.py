@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from policy_guard.detectors.base import Finding
 from policy_guard.lexicon import alternation, load_lexicon
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+# A dot inside a word (kim@naver.com, 2024.11.06) does not end the sentence.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[A-Za-z0-9]))+[.!?]*")
 _TAIL_CHARS = 12
 
 
