@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policy_guard import CaseFacts, check
 from policy_guard.lexicon import load_lexicon, load_ordinary_words
@@ -377,3 +379,39 @@ def test_ordinary_word_list_is_built_like_names() -> None:
     assert all(w[1] in lex.given_name_syllables for w in words)
     assert {"고정", "동일", "방금", "배정", "이용"} <= words
     assert not {"김훈", "이준", "박민"} & words
+
+
+# Pieces the new paths read (titles, labels, brackets, e-mail, 주민번호, digit words), mixed at
+# random: the guard never raises and every span maps back onto the draft.
+PIECES = [
+    *"0123456789-.:()[]{}<>@ *O가다김이박훈준철수",
+    " 기사님",
+    " 기사",
+    "기사명: ",
+    "예금주 ",
+    "운전기사 ",
+    "주민번호 ",
+    "카드 ",
+    "계좌번호는 ",
+    "[연락처]",
+    "[이름]",
+    "입니다",
+    "님이 운행",
+    "공일공 ",
+    "사오육칠이에요",
+    "82-10-",
+    "ㅡ",
+    "\u200b",
+    "\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.sampled_from(PIECES), max_size=40))
+def test_no_exception_and_exact_spans_on_mixed_pieces(parts: list[str]) -> None:
+    draft = "".join(parts)
+    verdict = check(draft, CaseFacts(driver_name="김훈", driver_phone="010-8765-4321"))
+    assert verdict.allowed == (not verdict.violations)
+    for v in verdict.violations:
+        assert 0 <= v.span[0] < v.span[1] <= len(draft)
+        assert draft[v.span[0] : v.span[1]] == v.text
