@@ -227,6 +227,15 @@ def read_question(question: str) -> QuestionFacts:
     )
 
 
+_ITEM_WORDS = t.phrase(t.ITEM_WORDS)
+
+
+def without_item_words(question: str) -> str:
+    """The question without the words that only name the requested item (for matching
+    situation headings once the request is known)."""
+    return _blank(normalise(question), (_ITEM_WORDS,))
+
+
 def extract_facts(question: str) -> CaseFacts:
     """The spec facts the question states; everything else ``None``."""
     return read_question(question).facts

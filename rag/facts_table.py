@@ -52,13 +52,34 @@ REQUEST_PHRASES: Final[tuple[tuple[str, str], ...]] = (
     ),
     (
         "driver_phone",
-        r"연락처|전화 번호|전번|폰 번호|폰번|휴대폰 번호|핸드폰 번호|(?<!주민)(?<!카드)번호",
+        r"연락처|연락쳐|연락 ?처|전화 번호|전번|폰 번호|폰번|휴대폰 번호|핸드폰 번호|"
+        r"(?<!주민)(?<!카드)번호",
     ),
     (
         "driver_phone",
         _DRIVER + r"(?:님|와|과|랑|이랑|한테|에게|께)? ?(?:직접 )?(?:통화|연락|전화)",
     ),
+    ("driver_phone", _DRIVER + r"(?:의)? ?" + _PHONE_DEVICE + r"(?! ?(?:분실|잃어|고장))"),
     ("driver_phone", r"(?:통화|연락|전화)(?:하고 ?싶|하길 ?원|를 ?원|하려|할 ?수)"),
+    # English mixed in ("driver phone number", "plate no."): agents paste customer words.
+    ("usage_statement", r"(?:usage|ride|trip) ?(?:statement|history ?(?:report|document))"),
+    ("driver_account", r"bank ?account|account ?(?:number|no)"),
+    ("vehicle_plate", r"(?<![a-z])(?:license |licence |car |vehicle )?plate(?![a-z])|car ?number"),
+    ("driver_name", r"driver'?s? ?(?:full ?)?name|name of the driver"),
+    (
+        "driver_phone",
+        r"(?<![a-z])(?:phone|mobile|cell) ?(?:number|no\b|#)|driver'?s? phone|"
+        r"contact ?(?:number|info|details)|call the driver",
+    ),
+)
+
+#: Words that only name the requested item ("운행기록 증명서", "연락처"). Once the request is
+#: read, they say nothing more about *which* situation applies, so they are left out of the
+#: terms matched against situation headings ("앱 이용기록 확인 안내" must not win a
+#: "법원 제출용 이용기록" question on the word 이용기록).
+ITEM_WORDS: Final[str] = (
+    r"(?:이용|탑승|운행|대리|결제) ?(?:기록|내역|이력)(?: ?(?:서|증명서|확인서))?|내역서|"
+    r"증명 ?서(?:류)?|증빙 ?서류|연락처|전화 ?번호|폰 ?번호|차량 ?번호|차 ?번호|번호판"
 )
 
 #: Words that name a customer's (not the driver's) own data or the consent form: blanked
@@ -265,14 +286,20 @@ INJECTION: Final[str] = (
     r"무시(?:하고|해|하세요|하라)|지시(?:를|는)? ?(?:무시|잊|따르지)|시스템 ?프롬프트|프롬프트|"
     r"ignore|disregard|jailbreak|developer ?mode|규칙(?:을|은)? ?(?:무시|어기|깨)|"
     r"(?:라고|다고|이라고) ?(?:치고|가정|생각하고)|가정하고|"
-    r"역할(?:을|극)|너는 ?이제|제한 ?(?:해제|없이)"
+    r"역할(?:을|극)|너는 ?이제|제한 ?(?:해제|없이)|"
+    r"(?:^|\s|\[|<)(?:system|assistant|developer) ?(?:prompt|message)? ?[:>\]]|"
+    r"(?:disclosure|공개|제공) ?(?:is )?(?:allowed|permitted|허용)|"
+    r"you are now|(?<![a-z])act as|pretend|override|new instructions|관리자 ?모드|admin ?mode"
 )
 
 #: "지속 요구": the customer keeps insisting after the refusal.
 PERSISTENT: Final[str] = (
     r"계속 ?(?:\S+ ){0,4}?\S*(?:요구|달라|요청|우기|항의|조르)|"
     r"지속 ?(?:적으로 )?(?:요구|요청)|재차 요구|"
-    r"막무가내|(?:거절|안내)(?:했|드렸)는데(?:도)? ?(?:계속|또|다시)"
+    r"막무가내|(?:거절|안내)(?:했|드렸)는데(?:도)? ?(?:계속|또|다시)|"
+    r"계속 ?(?:\S+ ){0,4}?\S*(?:졸라|떼 ?(?:써|쓰|를))|"
+    # Anger at the refusal is the same moment in the playbook ("[지속 요구 시]").
+    r"(?<![전통대영])화(?:를|가)? ?(?:내|냄|났|나 ?(?:서|셨|신))|언성|소리를? 지르|막말|욕(?:을|하)"
 )
 
 #: Korean words for days, as spoken ("이틀 전", "열흘 지났").
@@ -313,8 +340,9 @@ NATIVE_COUNTS: Final[Mapping[str, int]] = {
 }
 #: Words meaning "today / just now".
 TODAY: Final[str] = (
-    r"오늘|금일|방금|아까|조금 ?전|좀 ?전|몇 ?분 ?전|\d+ ?(?:분|시간) ?(?:전|됐|지났)"
+    r"오늘|금일|방금|아까|조금 ?전|좀 ?전|몇 ?분 ?전|\d+ ?(?:분|시간) ?(?:전|됐|지났)|"
+    r"today|just now|\d+ ?(?:hours?|hrs?|min(?:ute)?s?) ago"
 )
-YESTERDAY: Final[str] = r"어제|어저께|전날|간밤"
+YESTERDAY: Final[str] = r"어제|어저께|전날|간밤|yesterday"
 DAY_BEFORE_YESTERDAY: Final[str] = r"그제|그저께|엊그제|엊그저께"
 THREE_DAYS_AGO: Final[str] = r"그끄저께|그끄제"

@@ -27,7 +27,7 @@ from rag.catalog import Catalog, Playbook
 from rag.contract import Citation, Hit, Suggestion
 from rag.drafting.base import DraftContext, Drafter
 from rag.drafting.composed import NO_SCRIPT_REPLY, compose_reply
-from rag.facts import QuestionFacts, read_question
+from rag.facts import QuestionFacts, read_question, without_item_words
 from rag.grounding import Evidence, gather, is_grounded
 from rag.selection import Selection, Signals, Wording, select_section
 from rag.tokenizer import tokenize
@@ -61,7 +61,7 @@ class Plan:
     read: QuestionFacts
     facts: CaseFacts  # console fields over the question's
     signals: Signals
-    asked: frozenset[str]  # the question's BM25 terms
+    asked: frozenset[str]  # the question's terms that tell situations apart
     hits: list[Hit]
     playbook: Playbook | None
     selection: Selection | None
@@ -222,7 +222,9 @@ class SuggestionPipeline:
 
         t = time.perf_counter()
         asked = frozenset(tokenize(question))
-        book, selection = self._select(hits, facts, signals, catalog, asked)
+        # Once the request is known, the words naming it no longer tell situations apart.
+        situational = frozenset(tokenize(without_item_words(question))) if facts.request else asked
+        book, selection = self._select(hits, facts, signals, catalog, situational)
         evidence = gather(facts, hits, catalog, book, asked, read.request_family)
         grounded = (
             selection is not None
@@ -230,7 +232,7 @@ class SuggestionPipeline:
             and is_grounded(evidence, self.settings.grounded_threshold)
         )
         timings["selection"] = _ms(t)
-        return Plan(read, facts, signals, asked, hits, book, selection, evidence, grounded)
+        return Plan(read, facts, signals, situational, hits, book, selection, evidence, grounded)
 
     def suggest(self, question: str, case: CaseFacts | None = None) -> Suggestion:
         timings: dict[str, float] = {}

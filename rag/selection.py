@@ -222,11 +222,45 @@ def evaluate(
 ) -> Fit:
     """The fit of one situation, with the guard's say on any value its script would disclose."""
     rules = disclosure_rules(chunk)
-    fit = fit_conditions(chunk.conditions, facts, signals, strict=bool(rules))
     refused = tuple(f"rule:{rule}" for rule in rules if not allows(rule, facts))
+    if rules and not refused and facts.driver_consent is True:
+        return _consented_fit(chunk.conditions, facts, signals)
+    fit = fit_conditions(chunk.conditions, facts, signals, strict=bool(rules))
     if refused:
         return replace(fit, blocking=fit.blocking + refused)
     return fit
+
+
+#: Conditions of a disclosure situation that describe the window in which no consent is
+#: needed (정책 ① "3일 이내 … 기사의 동의 없이"). The driver's consent replaces them
+#: ("기사동의 후 기사연락처 제공가능(상태값 상관없음)").
+_WINDOW_FIELDS = ("ride_statuses", "days_min", "days_max", "history_available")
+
+
+def _consented_fit(cond: ChunkConditions, facts: CaseFacts, signals: Signals) -> Fit:
+    """A disclosure the driver agreed to: the no-consent window is waived and counts as
+    met, and the consent itself is a match (the value, not the route to it, is the answer)."""
+    waived = [
+        name
+        for name, stated in (
+            ("ride_status", bool(cond.ride_statuses)),
+            ("days_since_ride", cond.days_min is not None or cond.days_max is not None),
+            ("history_available", cond.history_available is not None),
+        )
+        if stated
+    ]
+    rest = cond.model_copy(
+        update={
+            name: ChunkConditions.model_fields[name].get_default(call_default_factory=True)
+            for name in _WINDOW_FIELDS
+        }
+    )
+    fit = fit_conditions(rest, facts, signals, strict=True)
+    return replace(
+        fit,
+        matched=fit.matched + tuple(waived) + ("driver_consent",),
+        weight=fit.weight + MATCH_WEIGHT * (len(waived) + 1),
+    )
 
 
 @dataclass(frozen=True)
