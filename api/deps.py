@@ -5,9 +5,10 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.errors import ERROR_RESPONSES
 from api.feedback import FeedbackStore
 from api.runner import WorkRunner
 from api.runtime import ServiceRuntime
@@ -63,6 +64,16 @@ def require_api_key(
         raise UnauthorizedError("missing API key: send Authorization: Bearer <key>")
     if not key_matches(credentials.credentials, keys):
         raise UnauthorizedError("invalid API key")
+
+
+def v1_router(tag: str) -> APIRouter:
+    """A router for ``/v1/*``: every route there needs an API key and answers errors alike."""
+    return APIRouter(
+        prefix="/v1",
+        tags=[tag],
+        dependencies=[Depends(require_api_key)],
+        responses=ERROR_RESPONSES,
+    )
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -34,6 +34,8 @@ class Retriever(Protocol):
 class Store(Protocol):
     def heartbeat(self) -> Any: ...
 
+    def generation(self) -> str: ...
+
 
 def _load_parts(settings: Settings) -> tuple[Pipeline, Retriever, Store]:
     # Imported here: importing rag/ingest pulls in torch and Chroma, which the guard-only
@@ -49,6 +51,9 @@ def _load_parts(settings: Settings) -> tuple[Pipeline, Retriever, Store]:
     store: Store | None = getattr(retriever, "store", None)
     if store is None:
         store = open_store(settings)
+    # Loaded means answerable: before the first ingest this raises IndexNotReadyError, and the
+    # service stays "not ready" (retrying) instead of reporting healthy over an empty index.
+    store.generation()
     return pipeline, retriever, store
 
 

@@ -12,16 +12,11 @@ import unicodedata
 from collections.abc import Iterable
 
 from ingest.chunk import ChunkConditions
+from policy_guard.facts import REQUESTS, RIDE_STATUSES
 
-DRIVER_REQUESTS = ("driver_phone", "vehicle_plate", "driver_name", "driver_account")
-ALL_STATUSES = (
-    "in_progress",
-    "completed",
-    "cancelled_before_dispatch",
-    "cancelled_after_dispatch",
-    "stopped_by_passenger_report",
-    "stopped_by_driver_report",
-)
+#: The requests for a driver's own data (every request but the usage statement).
+DRIVER_REQUESTS: tuple[str, ...] = tuple(r for r in REQUESTS if r != "usage_statement")
+ALL_STATUSES: tuple[str, ...] = RIDE_STATUSES
 
 #: Phrases that mention personal data without it being the thing asked for: the items of a
 #: collection-consent notice, and who the statement is addressed to. Removed before requests

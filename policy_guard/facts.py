@@ -7,7 +7,7 @@ read as "unknown" (which would silently take the restrictive branch).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,28 +25,10 @@ RideStatus = Literal[
 Reason = Literal["lost_item", "accident", "unpaid_fare", "custom_reservation", "other"]
 Channel = Literal["chat", "phone"]
 
-REQUESTS: tuple[Request, ...] = (
-    "driver_phone",
-    "vehicle_plate",
-    "driver_name",
-    "driver_account",
-    "usage_statement",
-)
-RIDE_STATUSES: tuple[RideStatus, ...] = (
-    "in_progress",
-    "completed",
-    "cancelled_before_dispatch",
-    "cancelled_after_dispatch",
-    "stopped_by_passenger_report",
-    "stopped_by_driver_report",
-)
-REASONS: tuple[Reason, ...] = (
-    "lost_item",
-    "accident",
-    "unpaid_fare",
-    "custom_reservation",
-    "other",
-)
+# The value lists, derived from the Literal types so the two cannot drift apart.
+REQUESTS: tuple[Request, ...] = get_args(Request)
+RIDE_STATUSES: tuple[RideStatus, ...] = get_args(RideStatus)
+REASONS: tuple[Reason, ...] = get_args(Reason)
 
 
 class CaseFacts(BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
@@ -33,11 +32,3 @@ class DenseSearcher:
             return []
         rows = self._store.dense_query(vectors, k)
         return list(rows[0]) if rows else []
-
-    def search(self, question: str, k: int) -> list[tuple[str, float]]:
-        return self.query(self.embed(question), k)
-
-    def search_many(self, questions: Sequence[str], k: int) -> list[list[tuple[str, float]]]:
-        if not questions or k <= 0:
-            return [[] for _ in questions]
-        return self._store.dense_query(self._embedder.embed_queries(list(questions)), k)

@@ -33,7 +33,7 @@ REQUEST_PHRASES: Final[tuple[tuple[str, str], ...]] = (
     (
         "usage_statement",
         r"(?:이용|탑승|운행) (?:기록|내역|이력) ?(?:을|를)? (?:발급|"
-        r"뽑|출력|떼|보내 ?(?:주|달)|메일)",
+        r"뽑|출력|떼|보내 ?(?:주|달)|메일|받(?:아|고|을|으))",
     ),
     (
         "usage_statement",
@@ -124,7 +124,8 @@ RIDE_STATUS_PHRASES: Final[tuple[tuple[str, str], ...]] = (
         "completed",
         r"운행 ?완료|운행 ?(?:끝|종료)|하차|내렸|내린|내리(?:고|면서|자마자)|도착(?:했|한|하고)|"
         r"탔(?:는데|었|던|고|을)|탑승(?:했|한|하신|하고)|이용(?:했|한|"
-        r"하신|하고|후| 후)|다녀(?:왔|온)|(?<![가-힣])탄 ?(?:건|거|차|뒤|후|다음)",
+        r"하신|하고|후| 후)|다녀(?:왔|온)|"
+        r"(?<![가-힣])탄 ?(?:건|거|차|뒤|후|다음|고객|승객|손님|분)",
     ),
 )
 
@@ -288,8 +289,9 @@ INJECTION: Final[str] = (
     r"(?:라고|다고|이라고) ?(?:치고|가정|생각하고)|가정하고|"
     r"역할(?:을|극)|너는 ?이제|제한 ?(?:해제|없이)|"
     r"(?:^|\s|\[|<)(?:system|assistant|developer) ?(?:prompt|message)? ?[:>\]]|"
-    r"(?:disclosure|공개|제공) ?(?:is )?(?:allowed|permitted|허용)|"
-    r"you are now|(?<![a-z])act as|pretend|override|new instructions|관리자 ?모드|admin ?mode"
+    r"(?:disclosure|공개) ?(?:is )?(?:allowed|permitted|허용)|"
+    r"you are now|(?<![a-z])act as|pretend|override|new instructions|"
+    r"관리자 ?(?:모드|권한)|admin ?mode"
 )
 
 #: "지속 요구": the customer keeps insisting after the refusal.
@@ -299,7 +301,8 @@ PERSISTENT: Final[str] = (
     r"막무가내|(?:거절|안내)(?:했|드렸)는데(?:도)? ?(?:계속|또|다시)|"
     r"계속 ?(?:\S+ ){0,4}?\S*(?:졸라|떼 ?(?:써|쓰|를))|"
     # Anger at the refusal is the same moment in the playbook ("[지속 요구 시]").
-    r"(?<![전통대영])화(?:를|가)? ?(?:내|냄|났|나 ?(?:서|셨|신))|언성|소리를? 지르|막말|욕(?:을|하)"
+    r"(?<![전통대영])화(?:를|가)? ?(?:내|냄|났|나 ?(?:서|셨|셔|신|시))|"
+    r"언성|소리를? 지르|막말|(?<!목)욕(?:을|하)"
 )
 
 #: Korean words for days, as spoken ("이틀 전", "열흘 지났").

@@ -4,7 +4,8 @@ It stands in for a remote LLM: ``POST /v1/chat/completions`` answers as the real
 one JSON body or, with ``"stream": true``, as server-sent events ending in ``data: [DONE]``.
 Each request takes the next scripted ``Reply`` (the last one repeats), so a test can say "the
 first draft breaks a rule, the second is clean", make the server slower than the client's
-timeout, answer malformed JSON or fail with HTTP 500. Every request body is recorded.
+timeout, hold a request in flight until the test sets ``release``, answer malformed JSON or
+fail with HTTP 500. Every request body is recorded, and ``received`` is set by the first one.
 
 Use the ``fake_openai`` fixture (import it into a test module or a conftest), or
 ``running_fake_openai()`` as a context manager::
@@ -37,6 +38,7 @@ class Reply:
     content: str = "안녕하세요, 고객님. 확인해 드리겠습니다."
     status: int = 200
     delay_s: float = 0.0  # wait before answering (interrupted when the server stops)
+    hold: bool = False  # wait until the test sets ``FakeOpenAI.release`` (or the server stops)
     malformed: bool = False  # a 200 whose body is not valid JSON (or broken SSE data)
     chunk_chars: int = 4  # characters per streamed delta
 
@@ -46,6 +48,8 @@ class FakeOpenAI:
     base_url: str
     requests: list[dict[str, Any]] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    received: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
     _replies: list[Reply] = field(default_factory=lambda: [Reply()])
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stopping: threading.Event = field(default_factory=threading.Event)
@@ -59,6 +63,7 @@ class FakeOpenAI:
         with self._lock:
             self.requests.append(body)
             self.paths.append(path)
+            self.received.set()
             return self._replies.pop(0) if len(self._replies) > 1 else self._replies[0]
 
 
@@ -112,6 +117,16 @@ def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             reply = state._next(body, self.path)
             if reply.delay_s and state._stopping.wait(reply.delay_s):
                 return
+            if reply.hold:
+                state.release.wait()
+                if state._stopping.is_set():
+                    return
+            try:
+                self._answer(body, reply)
+            except OSError:  # the client gave up (its timeout): nobody to answer
+                self.close_connection = True
+
+        def _answer(self, body: dict[str, Any], reply: Reply) -> None:
             if reply.status != 200:
                 err = {"error": {"message": "fake failure", "type": "server_error"}}
                 self._send(reply.status, json.dumps(err).encode())
@@ -161,6 +176,7 @@ def running_fake_openai() -> Iterator[FakeOpenAI]:
         yield state
     finally:
         state._stopping.set()
+        state.release.set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

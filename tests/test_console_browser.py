@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fake_llm_server import FakeLLM, running_fake_llm
+from fake_openai import FakeOpenAI, Reply, running_fake_openai
 from http_server import LiveServer, serve_app, wait_healthy
 
 from api.app import create_app
@@ -36,13 +36,14 @@ PHONE = "010-8765-4321"
 
 
 @pytest.fixture(scope="module")
-def fake_llm() -> Iterator[FakeLLM]:
-    with running_fake_llm(FakeLLM(reply=f"고객님, 기사님 연락처는 {PHONE}입니다.")) as fake:
+def fake_llm() -> Iterator[FakeOpenAI]:
+    with running_fake_openai() as fake:
+        fake.script(Reply(f"고객님, 기사님 연락처는 {PHONE}입니다."))
         yield fake
 
 
 @pytest.fixture(scope="module")
-def live(indexed_settings: Settings, fake_llm: FakeLLM) -> Iterator[LiveServer]:
+def live(indexed_settings: Settings, fake_llm: FakeOpenAI) -> Iterator[LiveServer]:
     settings = Settings(
         **{
             **indexed_settings.model_dump(),

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from child_env import REPO, settings_env
 
 from ingest.embedder import load_embedder
 from ingest.generations import is_generation_of
@@ -24,7 +25,6 @@ from ingest.pipeline import ingest_kb
 from ingest.settings import Settings
 from ingest.store import open_store
 
-REPO = Path(__file__).resolve().parents[1]
 QUESTIONS = [
     "이용내역서를 이메일로 받고 싶어요",
     "기사님 연락처 좀 알려주세요",
@@ -53,18 +53,9 @@ def snapshot(settings: Settings) -> tuple[str, list[object], list[list[tuple[str
 
 
 def ingest_process(settings: Settings) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_ASSIST_")}
-    env.update(
-        AGENT_ASSIST_KB_DIR=str(settings.kb_dir),
-        AGENT_ASSIST_DATA_DIR=str(settings.data_dir),
-        AGENT_ASSIST_MODEL_CACHE_DIR=str(settings.models_dir),
-        AGENT_ASSIST_EMBEDDING_BACKEND=settings.embedding_backend,
-        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-        PYTHONUNBUFFERED="1",
-    )
     return subprocess.Popen(
         [sys.executable, "-m", "api.cli", "ingest", "--verbose"],
-        env=env,
+        env=settings_env(settings, PYTHONUNBUFFERED="1"),
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

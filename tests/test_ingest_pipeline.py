@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from child_env import REPO, settings_env
 
 from ingest.chunk import Chunk
 from ingest.chunker import chunk_document
@@ -20,8 +21,6 @@ from ingest.lock import ingest_lock
 from ingest.pipeline import ingest_kb
 from ingest.settings import Settings
 from ingest.store import open_store
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -186,22 +185,10 @@ def test_a_held_lock_refuses_a_second_ingest(ingested: Settings) -> None:
     assert ingest_kb(settings).documents_unchanged > 0  # released when the holder is done
 
 
-def cli_env(settings: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_ASSIST_")}
-    env.update(
-        AGENT_ASSIST_KB_DIR=str(settings.kb_dir),
-        AGENT_ASSIST_DATA_DIR=str(settings.data_dir),
-        AGENT_ASSIST_MODEL_CACHE_DIR=str(settings.models_dir),
-        AGENT_ASSIST_EMBEDDING_BACKEND=settings.embedding_backend,
-        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    )
-    return env
-
-
 def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "api.cli", "ingest", *args],
-        env=cli_env(settings),
+        env=settings_env(settings),
         cwd=REPO,
         capture_output=True,
         text=True,

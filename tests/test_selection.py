@@ -238,3 +238,27 @@ def test_insisting_customer_gets_the_persistent_answer(catalog: Catalog) -> None
         [], open_case, book.situations, disclosure_allowed, Signals(persistent=True), Wording()
     )
     assert allowed.chosen and "000-0000-0000" in allowed.chosen.chunk.script
+
+
+@pytest.mark.parametrize("request_", ["driver_phone", "vehicle_plate"])
+@pytest.mark.parametrize("days", [1, 10, 30])
+@pytest.mark.parametrize("status", ["completed", "cancelled_after_dispatch"])
+def test_driver_consent_opens_the_disclosure_script(
+    catalog: Catalog, request_: str, days: int, status: str
+) -> None:
+    """After the driver agreed (OB), the item is given whatever the ride's age or status
+    (004 정책 ① "기사동의 후 … 제공가능(상태값 상관없음)"): the disclosure script is chosen."""
+    book = _book_for(catalog, request_)
+    facts = CaseFacts(
+        request=request_,  # type: ignore[arg-type]
+        ride_status=status,  # type: ignore[arg-type]
+        days_since_ride=days,
+        reason="lost_item",
+        driver_consent=True,
+    )
+    chosen = _chosen(book, facts)
+    assert "000-0000-0000" in chosen.script or "OO가OOOO" in chosen.script
+    assert request_ in chosen.conditions.requests
+    refused = facts.model_copy(update={"driver_consent": False})
+    script = _chosen(book, refused).script
+    assert "000-0000-0000" not in script and "OO가OOOO" not in script

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from child_env import REPO, child_env
 
 from ingest.chroma_ef import EF_NAME, AgentAssistEmbeddingFunction
 from ingest.chunk import Chunk
@@ -21,8 +21,6 @@ from ingest.generations import meta_name, read_pointer
 from ingest.pipeline import ingest_kb
 from ingest.settings import Settings
 from ingest.store import ChunkStore, open_store
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -199,11 +197,9 @@ def test_reopening_in_a_new_process_needs_no_network(
     assert nano_store.embedder is not None
     question = "이용내역서를 이메일로 받고 싶어요"
     expected = [h[0] for h in nano_store.query_texts([question], k=3)[0]]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_ASSIST_")}
-    env.update(
+    env = child_env(
         AGENT_ASSIST_DATA_DIR=str(nano_settings.data_dir),
         AGENT_ASSIST_MODEL_CACHE_DIR=str(nano_settings.models_dir),
-        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
         HF_HUB_OFFLINE="1",
         ANONYMIZED_TELEMETRY="False",
     )

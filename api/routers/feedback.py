@@ -5,22 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import Body
 
-from api.deps import FeedbackDep, RunnerDep, SettingsDep, require_api_key
-from api.errors import ERROR_RESPONSES
+from api.deps import FeedbackDep, RunnerDep, SettingsDep, v1_router
 from api.examples import FEEDBACK_EXAMPLES
 from api.limits import check_text
 from api.logging import request_id_var
 from api.schemas import FeedbackRequest, FeedbackStored
 
 log = logging.getLogger("agent_assist.feedback")
-router = APIRouter(
-    prefix="/v1",
-    tags=["feedback"],
-    dependencies=[Depends(require_api_key)],
-    responses=ERROR_RESPONSES,
-)
+router = v1_router("feedback")
 
 
 @router.post(

@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import Body
 
-from api.deps import RunnerDep, SettingsDep, require_api_key
-from api.errors import ERROR_RESPONSES
+from api.deps import RunnerDep, SettingsDep, v1_router
 from api.examples import GUARD_EXAMPLES
 from api.limits import check_text
 from policy_guard import check
@@ -16,12 +15,7 @@ from policy_guard.verdict import Verdict
 from rag.contract import GuardRequest
 
 log = logging.getLogger("agent_assist.guard")
-router = APIRouter(
-    prefix="/v1",
-    tags=["guard"],
-    dependencies=[Depends(require_api_key)],
-    responses=ERROR_RESPONSES,
-)
+router = v1_router("guard")
 
 
 @router.post(

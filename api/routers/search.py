@@ -5,21 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import Body
 
-from api.deps import RunnerDep, RuntimeDep, SettingsDep, require_api_key
-from api.errors import ERROR_RESPONSES
+from api.deps import RunnerDep, RuntimeDep, SettingsDep, v1_router
 from api.examples import SEARCH_EXAMPLES
 from api.limits import check_text
 from api.schemas import SearchHit, SearchRequest, SearchResponse
 
 log = logging.getLogger("agent_assist.search")
-router = APIRouter(
-    prefix="/v1",
-    tags=["search"],
-    dependencies=[Depends(require_api_key)],
-    responses=ERROR_RESPONSES,
-)
+router = v1_router("search")
 
 
 @router.post(

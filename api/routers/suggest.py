@@ -5,22 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import Body
 
-from api.deps import RunnerDep, RuntimeDep, SettingsDep, require_api_key
-from api.errors import ERROR_RESPONSES
+from api.deps import RunnerDep, RuntimeDep, SettingsDep, v1_router
 from api.examples import SUGGEST_EXAMPLES
 from api.limits import check_text
 from policy_guard import check
 from rag.contract import Suggestion, SuggestRequest
 
 log = logging.getLogger("agent_assist.suggest")
-router = APIRouter(
-    prefix="/v1",
-    tags=["suggest"],
-    dependencies=[Depends(require_api_key)],
-    responses=ERROR_RESPONSES,
-)
+router = v1_router("suggest")
 
 #: Sent instead of a reply that fails the final guard check (a pipeline fault, never expected):
 #: it states no policy and carries no value.
