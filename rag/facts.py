@@ -75,6 +75,12 @@ _COUNT = r"(?P<c>\d{1,3}|" + "|".join(t.NATIVE_COUNTS) + "|" + "|".join(t.SINO_D
 _WEEKS = re.compile(_COUNT + r"\s*주(?:일)?(?:이|가)?" + _AFTER)
 _MONTHS = re.compile(_COUNT + r"\s*(?:개월|달)(?:이|가)?" + _AFTER)
 _YEARS = re.compile(_COUNT + r"\s*년(?:이|가)?" + _AFTER)
+# "운행 완료된 지 8일", "탄지 3일 넘었": the count follows the verb.
+_SINCE_DAYS = re.compile(
+    r"(?:된|한|탄|난|온|내린) ?지 ?(?:(?P<n>\d{1,4}) ?일|(?P<w>"
+    + "|".join(t.DAY_WORDS)
+    + r"))(?: ?(?P<rel>넘|초과|이상|지났|됐|되었|이에요|입니다))?"
+)
 _FIXED_DAYS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (3, t.phrase(t.THREE_DAYS_AGO)),
     (2, t.phrase(t.DAY_BEFORE_YESTERDAY)),
@@ -141,6 +147,8 @@ def extract_days(text: str) -> int | None:
         add(m, 30 * _count(m.group("c")))
     for m in _YEARS.finditer(text):
         add(m, 365 * _count(m.group("c")))
+    for m in _SINCE_DAYS.finditer(text):
+        add(m, int(m.group("n")) if m.group("n") else t.DAY_WORDS[m.group("w")])
     for days, pattern in _FIXED_DAYS:
         add(pattern.search(text), days)
     if not found:

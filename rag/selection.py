@@ -158,9 +158,20 @@ def fit_conditions(
     tally = _Tally()
     _list_condition("request", cond.requests, facts.request, strict, tally)
     abnormal_only = bool(cond.ride_statuses) and not (set(cond.ride_statuses) & NORMAL_STATUSES)
-    _list_condition(
-        "ride_status", cond.ride_statuses, facts.ride_status, strict or abnormal_only, tally
-    )
+    if (
+        abnormal_only
+        and not strict
+        and facts.ride_status is not None
+        and facts.ride_status not in NORMAL_STATUSES
+        and facts.ride_status not in cond.ride_statuses
+    ):
+        # The playbooks list abnormal statuses as one class ("승객 신고로 중단 / … / 배차 후
+        # 취소 등"): another abnormal status is a weak match, not a contradiction.
+        tally.match("ride_status", DEFAULT_MATCH_WEIGHT)
+    else:
+        _list_condition(
+            "ride_status", cond.ride_statuses, facts.ride_status, strict or abnormal_only, tally
+        )
     if cond.days_min is not None or cond.days_max is not None:
         days = facts.days_since_ride
         if days is None:

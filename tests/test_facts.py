@@ -134,6 +134,9 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
     ("ride yesterday", {"days_since_ride": 1}),
     ("picked up today", {"days_since_ride": 0}),
     ("template 문의", {"request": None}),
+    ("펫 운행 완료된지 8일, 차량번호 필요", {"days_since_ride": 8}),
+    ("탄 지 이틀 됐대요", {"days_since_ride": 2}),
+    ("이용한 지 3일 넘었대요", {"days_since_ride": 4}),
     ("1년 지난 대리 이용 내역 받아볼 수 있나요", {"request": "usage_statement"}),
     ("어제 펫 탄 고객님이 기사 전번 달래요", {"ride_status": "completed"}),
 ]

@@ -734,6 +734,31 @@ ROWS: list[Row] = [
         [["기사님 개인정보가 필요하신 사유", "제공이 어려운"]],
         [NO_PHONE],
     ),
+    Row(
+        "h-before-dispatch-lost",
+        "배차 전 취소 건인데 물건 두고 내렸다고 연락처",
+        pet(),
+        PET,
+        [CANCELLED_OB],
+        [NO_PHONE],
+    ),
+    Row(
+        "h-since-days",
+        "펫 운행 완료된지 8일, 차 안에 지갑 두고 내림, 차량번호 필요",
+        pet(),
+        PET,
+        [PLATE_OB],
+        [NO_PLATE],
+        facts={"days_since_ride": 8},
+    ),
+    Row(
+        "h-phone-custom-reservation",
+        "운행완료 5일 전, 맞춤예약 건 기사님 연락처",
+        pet(),
+        PET,
+        [REFUSAL],  # 맞춤예약 opens the route for the plate only (004 Q1 [차량번호 요구] 3.①)
+        [NO_PHONE, NO_SAFE_CALL],
+    ),
     # --- not covered
     Row("off-taxi", "택시 요금이 너무 많이 나왔다고 항의하세요", {}, None, grounded=False),
     Row("off-kick", "킥보드 반납이 안 된대요", {}, None, grounded=False),

@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 MAX_REPLY_TOKENS = 1024
 
 _FENCE = re.compile(r"^```[a-zA-Z]*\n?|\n?```$")
+#: The masking tokens a streamed piece may end halfway through.
+_MASK_TOKENS = tuple(token for token, _ in PERSONAL_FIELDS.values())
+_LONGEST_MASK_TOKEN = max(len(token) for token in _MASK_TOKENS)
 
 
 def build_chat_model(settings: Settings) -> BaseChatModel:
@@ -142,9 +145,8 @@ class LLMDrafter:
 
 def _split_safe(text: str) -> tuple[str, str]:
     """Split off a trailing prefix of a masking token that may still be completed."""
-    longest = max(len(token) for token, _ in PERSONAL_FIELDS.values())
-    for keep in range(min(longest - 1, len(text)), 0, -1):
+    for keep in range(min(_LONGEST_MASK_TOKEN - 1, len(text)), 0, -1):
         tail = text[-keep:]
-        if any(token.startswith(tail) for token, _ in PERSONAL_FIELDS.values()):
+        if any(token.startswith(tail) for token in _MASK_TOKENS):
             return text[:-keep], tail
     return text, ""
