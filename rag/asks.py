@@ -3,6 +3,10 @@ the answer.
 
 A fact counts when giving it some plausible value would choose another situation of the
 playbook, or when the guard removed part of the script for want of it (본인 확인, 수집 동의).
+The facts that govern issuing a statement (who the requester is, whether they left the
+service, where it goes) are asked only when the request is a statement: a question about
+seeing the ride in the app is answered the same way whoever asks. A fact already settled
+(a ride in progress has day count 0, see ``rag.facts.with_ride_timing``) is never asked.
 """
 
 from __future__ import annotations
@@ -39,6 +43,13 @@ PROBES: Final[Mapping[str, Sequence[Any]]] = {
     "alt_recipient": (True, False),
 }
 
+#: Facts that only matter for issuing a statement (the guard's statement-identity and
+#: statement-consent rules, and the routes that lead to them).
+STATEMENT_FACTS: Final[frozenset[str]] = frozenset(
+    {"identity_verified", "withdrawn", "alt_recipient", "collection_consent"}
+)
+STATEMENT_REQUEST: Final = "usage_statement"
+
 #: Guard rules whose removed sentences a fact would restore.
 RULE_FACTS: Final[Mapping[str, tuple[str, ...]]] = {
     "statement-identity": ("identity_verified",),
@@ -60,8 +71,9 @@ def facts_to_ask(
     probes = dict(PROBES)
     if requests is not None:
         probes["request"] = tuple(requests)
+    issuing = facts.request == STATEMENT_REQUEST
     for name, values in probes.items():
-        if getattr(facts, name) is not None:
+        if getattr(facts, name) is not None or (name in STATEMENT_FACTS and not issuing):
             continue
         for value in values:
             if choose(facts.model_copy(update={name: value})) != current:

@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 from policy_guard.facts import CaseFacts
 from rag import facts_table as t
+from rag.dates import calendar_mentions
 
 _T = TypeVar("_T")
 
@@ -34,6 +36,8 @@ class QuestionFacts:
     #: Items the question may be about when it names their family, not one item
     #: ("기사님 정보"); empty when it names none.
     request_family: frozenset[str] = frozenset()
+    #: "앱에서 확인하는 방법": how to see or save the item oneself, no issued document wanted.
+    self_service: bool = False
 
 
 def _compile_pairs(pairs: tuple[tuple[_T, str], ...]) -> tuple[tuple[_T, re.Pattern[str]], ...]:
@@ -56,6 +60,8 @@ _DRIVER_CONSENT = _compile_pairs(t.DRIVER_CONSENT_PHRASES)
 _COLLECTION_CONSENT = _compile_pairs(t.COLLECTION_CONSENT_PHRASES)
 _GENERIC_CONSENT = _compile_pairs(t.GENERIC_CONSENT_PHRASES)
 _CHANNELS = _compile_pairs(t.CHANNEL_PHRASES)
+_SELF_SERVICE = t.phrase(t.SELF_SERVICE)
+_ISSUANCE = t.phrase(t.ISSUANCE)
 _SERVICES = _compile_pairs(t.SERVICE_PHRASES)
 _INJECTION = t.phrase(t.INJECTION)
 _PERSISTENT = t.phrase(t.PERSISTENT)
@@ -125,9 +131,20 @@ def _count(token: str) -> int:
     return t.NATIVE_COUNTS.get(token) or t.SINO_DIGITS.get(token, 0)
 
 
-def extract_days(text: str) -> int | None:
-    """Whole days since the ride, from the first day expression in ``text``."""
-    found: list[tuple[int, int]] = []  # (position, days)
+def local_today() -> date:
+    """Today in the service's local time zone (the process's ``TZ``)."""
+    return date.today()
+
+
+def extract_days(text: str, today: date | None = None) -> int | None:
+    """Whole days since the ride, from the first day expression in ``text``. Calendar dates
+    ("11월 20일", "지난주 금요일") count back from ``today`` (default: ``local_today()``);
+    one in the future or that does not exist leaves the days unknown."""
+    found: list[tuple[int, int | None]] = []  # (position, days)
+    for mention in calendar_mentions(text, today or local_today()):
+        found.append((mention.start, mention.days))
+        # The date's digits are no relative count ("11월 20일 건" is not 20 days).
+        text = text[: mention.start] + " " * (mention.end - mention.start) + text[mention.end :]
 
     def add(m: re.Match[str] | None, days: int) -> None:
         if m is None:
@@ -153,7 +170,7 @@ def extract_days(text: str) -> int | None:
         add(pattern.search(text), days)
     if not found:
         return None
-    return min(found)[1]
+    return min(found, key=lambda item: item[0])[1]
 
 
 def _request(text: str) -> str | None:
@@ -186,8 +203,9 @@ def _consents(text: str, request: str | None) -> dict[str, bool]:
     return out
 
 
-def read_question(question: str) -> QuestionFacts:
-    """Every fact and steering signal the question states."""
+def read_question(question: str, today: date | None = None) -> QuestionFacts:
+    """Every fact and steering signal the question states; calendar dates count back from
+    ``today`` (default: ``local_today()``)."""
     text = normalise(question)
     injection = bool(_INJECTION.search(text))
     values: dict[str, Any] = {}
@@ -213,7 +231,7 @@ def read_question(question: str) -> QuestionFacts:
         identity = _first(text, _IDENTITY)
         values["identity_verified"] = identity
         values["ride_status"] = _first(text, _STATUSES)
-        values["days_since_ride"] = extract_days(text)
+        values["days_since_ride"] = extract_days(text, today)
         history = _first(text, _HISTORY)
         if history is None and values.get("request") in ("driver_phone", "vehicle_plate"):
             # "차량번호 확인이 안 된대요": with no other subject, it is the app record.
@@ -227,6 +245,7 @@ def read_question(question: str) -> QuestionFacts:
     return QuestionFacts(
         facts=facts,
         persistent=bool(_PERSISTENT.search(text)),
+        self_service=bool(_SELF_SERVICE.search(text)) and not _ISSUANCE.search(text),
         injection=injection,
         reason_withheld=withheld and reason is None,
         request_family=frozenset(
@@ -244,12 +263,28 @@ def without_item_words(question: str) -> str:
     return _blank(normalise(question), (_ITEM_WORDS,))
 
 
-def extract_facts(question: str) -> CaseFacts:
+def extract_facts(question: str, today: date | None = None) -> CaseFacts:
     """The spec facts the question states; everything else ``None``."""
-    return read_question(question).facts
+    return read_question(question, today).facts
 
 
-def resolve_facts(question: str, case: CaseFacts | None = None) -> CaseFacts:
+def with_ride_timing(facts: CaseFacts) -> CaseFacts:
+    """A ride in progress is happening now: its day count is 0 when nothing states one.
+    Resolved here, not left to each reader, so the situation, ``ask`` and the guard (which
+    reads the resolved facts the pipeline returns) agree that it is within every window."""
+    if facts.ride_status == "in_progress" and facts.days_since_ride is None:
+        return facts.model_copy(update={"days_since_ride": 0})
+    return facts
+
+
+def merge_facts(question_facts: CaseFacts, case: CaseFacts | None) -> CaseFacts:
+    """Console fields over the question's, then the ride timing settled."""
+    merged = question_facts if case is None else case.merged_over(question_facts)
+    return with_ride_timing(merged)
+
+
+def resolve_facts(
+    question: str, case: CaseFacts | None = None, today: date | None = None
+) -> CaseFacts:
     """The question's facts under the console's: explicit console fields win."""
-    facts = extract_facts(question)
-    return facts if case is None else case.merged_over(facts)
+    return merge_facts(extract_facts(question, today), case)

@@ -33,7 +33,12 @@ REQUEST_PHRASES: Final[tuple[tuple[str, str], ...]] = (
     (
         "usage_statement",
         r"(?:이용|탑승|운행) (?:기록|내역|이력) ?(?:을|를)? (?:발급|"
-        r"뽑|출력|떼|보내 ?(?:주|달)|메일|받(?:아|고|을|으))",
+        r"뽑|출력|떼|보내 ?(?:주|달)|메일|받(?:아|고|을|으)|다운|내려 ?받|저장)",
+    ),
+    (
+        "usage_statement",
+        r"(?:이용|탑승|운행) (?:기록|내역|이력)(?:을|를)? (?:이메일|메일|e-?mail)(?:로|으로)? ?"
+        r"(?:받|보내|발송|발급|전송)",
     ),
     (
         "usage_statement",
@@ -48,7 +53,8 @@ REQUEST_PHRASES: Final[tuple[tuple[str, str], ...]] = (
     ("vehicle_plate", r"차량 ?번호|차 번호|차번|차량 넘버|차 넘버|번호판|차량 정보"),
     (
         "driver_name",
-        r"(?<!고객)(?<!본인)(?<!고객님)(?:이름|성함|성명|실명|본명)|누구(?:인지|였|냐)",
+        r"(?<!고객)(?<!본인)(?<!고객님)(?:이름|성함|성명|실명|본명|풀 ?네임|성씨)|"
+        r"누구(?:인지|였|냐|신지|세요)|누군지|(?<![가-힣])성(?:이|은)? 뭐",
     ),
     (
         "driver_phone",
@@ -61,6 +67,11 @@ REQUEST_PHRASES: Final[tuple[tuple[str, str], ...]] = (
     ),
     ("driver_phone", _DRIVER + r"(?:의)? ?" + _PHONE_DEVICE + r"(?! ?(?:분실|잃어|고장))"),
     ("driver_phone", r"(?:통화|연락|전화)(?:하고 ?싶|하길 ?원|를 ?원|하려|할 ?수)"),
+    # Getting something back from the driver means reaching the driver.
+    (
+        "driver_phone",
+        _DRIVER + r"(?:한테|에게|께)(?!서) ?(?:\S+ ){0,3}?\S*?(?:돌려 ?받|돌려 ?달|찾아|통화|연락)",
+    ),
     # English mixed in ("driver phone number", "plate no."): agents paste customer words.
     ("usage_statement", r"(?:usage|ride|trip) ?(?:statement|history ?(?:report|document))"),
     ("driver_account", r"bank ?account|account ?(?:number|no)"),
@@ -86,8 +97,8 @@ ITEM_WORDS: Final[str] = (
 #: before requests are read ("닉네임 아닌 성함으로 발급" is not a request for the driver's name).
 NOT_A_REQUEST: Final[tuple[str, ...]] = (
     r"(?:고객|본인|승객|내|제)(?:님)?(?:의)? (?:이름|성함|연락처|번호|전화 번호|이메일)",
-    r"(?:닉네임|별명)(?:이)? ?(?:말고|대신|아닌|이 ?아닌) ?(?:실명|성함|이름|본명)",
-    r"(?:실명|성함|이름|본명)으로",
+    r"(?:닉네임|별명)(?:이)? ?(?:말고|대신|아닌|이 ?아닌) ?(?:실명|성함|이름|본명|풀 ?네임)",
+    r"(?:실명|성함|이름|본명|풀 ?네임)으로",
     r"주민 (?:등록 )?번호|카드 번호|발신 번호|대표 번호|고객 ?센터 번호",
     r"(?:비밀|인증|주문|예약|회원|계정|사업자|승인|우편|배차|호출|쿠폰|결제|접수) ?번호",
 )
@@ -195,6 +206,27 @@ REASON_UNKNOWN: Final[str] = (
     r"밝히지|안 ?밝|안 ?알려|않으|없이|미상|불명|파악 ?(?:안|불가|못))"
 )
 
+#: With no item named, these reasons mean the customer needs to reach the driver (a lost
+#: item is returned, an accident or an unpaid fare settled by contact), not the plate.
+REASON_IMPLIED_REQUEST: Final[tuple[tuple[str, str], ...]] = (
+    ("lost_item", "driver_phone"),
+    ("accident", "driver_phone"),
+    ("unpaid_fare", "driver_phone"),
+)
+
+#: "확인하는 방법", "다운받을 수 있나요": the customer wants to see or keep the record
+#: through the app, not an issued document ...
+SELF_SERVICE: Final[str] = (
+    r"(?:확인|조회|보는|볼|찾는|찾을) ?(?:하는|할)? ?(?:방법|법|수 ?있)|"
+    r"어떻게 ?(?:봐|보|확인|조회|찾)|다운 ?(?:로드|받|받을)|내려 ?받|저장|캡처|캡쳐|"
+    r"앱에서|어플에서|앱으로 ?(?:확인|조회|봐|보)"
+)
+#: ... unless an issued document is wanted: for an authority, by e-mail, or past the app.
+ISSUANCE: Final[str] = (
+    r"제출|법원|경찰|구청|관공서|보험사|기관|이메일|메일로|발급 ?(?:해|받|요청|신청|부탁)|"
+    r"1 ?년 ?(?:지난|경과|넘)|재차|다시 ?요청|서류"
+)
+
 IDENTITY_PHRASES: Final[tuple[tuple[bool, str], ...]] = (
     (
         False,
@@ -225,7 +257,7 @@ ALT_RECIPIENT_PHRASES: Final[tuple[tuple[bool, str], ...]] = (
     (
         True,
         r"(?:닉네임|별명)(?:이)? ?(?:말고|대신|아닌|이 ?아닌)|(?:실명|"
-        r"성함|본명|이름)으로 (?:발급|받|해|요청|써)",
+        r"성함|본명|이름|풀 ?네임)으로 (?:발급|받|해|요청|써)",
     ),
 )
 

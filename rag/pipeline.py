@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 import policy_guard
@@ -27,7 +28,8 @@ from rag.catalog import Catalog, Playbook
 from rag.contract import Citation, Hit, Suggestion
 from rag.drafting.base import DraftContext, Drafter
 from rag.drafting.composed import NO_SCRIPT_REPLY, compose_reply
-from rag.facts import QuestionFacts, read_question, without_item_words
+from rag.facts import QuestionFacts, merge_facts, read_question, without_item_words
+from rag.facts_table import REASON_IMPLIED_REQUEST
 from rag.grounding import Evidence, gather, is_grounded
 from rag.selection import Selection, Signals, Wording, select_section
 from rag.tokenizer import tokenize
@@ -147,8 +149,12 @@ class SuggestionPipeline:
             return "", None, ()
         order = [selection.chosen] + [c for c in selection.ranked if c is not selection.chosen]
         for candidate in order:
+            # The situation is cited; an OB consent route speaks with its consent script.
             comp = compose_reply(
-                candidate.chunk, facts, policy_guard.check, policy_guard.disclosure_allowed
+                candidate.reply_from or candidate.chunk,
+                facts,
+                policy_guard.check,
+                policy_guard.disclosure_allowed,
             )
             if comp.reply:
                 return comp.reply, candidate.chunk, comp.removed_rules
@@ -205,14 +211,23 @@ class SuggestionPipeline:
     # --- the whole
 
     def plan(
-        self, question: str, case: CaseFacts | None = None, timings: dict[str, float] | None = None
+        self,
+        question: str,
+        case: CaseFacts | None = None,
+        timings: dict[str, float] | None = None,
+        today: date | None = None,
     ) -> Plan:
-        """Facts, retrieval, situation and grounding for a question."""
+        """Facts, retrieval, situation and grounding for a question. Calendar dates in the
+        question count back from ``today`` (default: the service's local date)."""
         timings = {} if timings is None else timings
         t = time.perf_counter()
-        read = read_question(question)
-        facts = read.facts if case is None else case.merged_over(read.facts)
-        signals = Signals(persistent=read.persistent)
+        read = read_question(question, today)
+        facts = merge_facts(read.facts, case)
+        signals = Signals(
+            persistent=read.persistent,
+            implied_requests=REASON_IMPLIED_REQUEST,
+            self_service=read.self_service,
+        )
         timings["facts"] = _ms(t)
 
         t = time.perf_counter()
@@ -234,10 +249,12 @@ class SuggestionPipeline:
         timings["selection"] = _ms(t)
         return Plan(read, facts, signals, situational, hits, book, selection, evidence, grounded)
 
-    def suggest(self, question: str, case: CaseFacts | None = None) -> Suggestion:
+    def suggest(
+        self, question: str, case: CaseFacts | None = None, today: date | None = None
+    ) -> Suggestion:
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        plan = self.plan(question, case, timings)
+        plan = self.plan(question, case, timings, today)
         facts, hits, signals = plan.facts, plan.hits, plan.signals
         grounded = plan.grounded
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from ingest.chunk import Chunk, ChunkConditions
 from policy_guard.facts import CaseFacts
 from rag.contract import Hit
+from rag.routes import consent_scripts, is_self_service_script, opens_ob_route
 from rag.script import DISCLOSURE_PLACEHOLDERS, customer_script
 
 #: Statuses of an ordinary ride: a situation for them is the default when the status is unknown.
@@ -44,6 +45,8 @@ DEFAULT_MATCH_WEIGHT = 0.5
 RETRIEVAL_WEIGHT = 0.6
 HEADING_WEIGHT = 0.5
 HEADING_CAP = 1.0
+#: A "how do I see it" question prefers the situation that shows the way in the app.
+SELF_SERVICE_WEIGHT = 2.0
 
 DisclosureCheck = Callable[[str, CaseFacts], bool]
 
@@ -53,6 +56,11 @@ class Signals:
     """Facts outside the spec that still steer the choice."""
 
     persistent: bool = False  # the customer keeps insisting after a refusal
+    #: reason -> the item such a customer needs when the request is not stated (분실물 →
+    #: reaching the driver): read as a match for situations stated for that item.
+    implied_requests: tuple[tuple[str, str], ...] = ()
+    #: The question asks how to see or save the item oneself (앱에서 확인하는 방법).
+    self_service: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,8 @@ class Candidate:
     hit: Hit | None
     fit: Fit
     score: float
+    #: The situation answers through another situation's script (the OB consent route).
+    reply_from: Chunk | None = None
 
 
 @dataclass(frozen=True)
@@ -156,7 +166,11 @@ def fit_conditions(
     """Match one situation's conditions against the facts. ``strict``: every unknown fact a
     condition depends on blocks (for situations that disclose a value)."""
     tally = _Tally()
-    _list_condition("request", cond.requests, facts.request, strict, tally)
+    implied = dict(signals.implied_requests).get(facts.reason or "")
+    if facts.request is None and not strict and implied is not None and implied in cond.requests:
+        tally.match("request", MATCH_WEIGHT / len(cond.requests) ** 0.5)
+    else:
+        _list_condition("request", cond.requests, facts.request, strict, tally)
     abnormal_only = bool(cond.ride_statuses) and not (set(cond.ride_statuses) & NORMAL_STATUSES)
     if (
         abnormal_only
@@ -302,16 +316,21 @@ def select_section(
         if not customer_script(chunk):
             continue
         fit = evaluate(chunk, facts, signals, allows)
+        reply_from: Chunk | None = None
         if fit.excluded:
-            continue
+            route = _consent_route(chunk, fit, facts, signals, situations)
+            if route is None:
+                continue
+            fit, reply_from = route
         at = rank_of.get(chunk.id)
         score = (
             fit.weight
             - UNKNOWN_PENALTY * len(fit.unknown)
             + _rank_bonus(at[0] if at else None)
             + _heading_bonus(chunk, wording.headings, wording.asked)
+            + (SELF_SERVICE_WEIGHT if signals.self_service and is_self_service_script(chunk) else 0)
         )
-        ranked.append(Candidate(chunk, at[1] if at else None, fit, score))
+        ranked.append(Candidate(chunk, at[1] if at else None, fit, score, reply_from))
     ranked.sort(key=lambda c: (-c.score, c.chunk.index))
     best = ranked[0] if ranked else None
     used_fallback = False
@@ -323,6 +342,33 @@ def select_section(
         # The customer keeps insisting on what was refused: the playbook's answer to that.
         best = _persistent(situations, facts, rank_of) or best
     return Selection(best, ranked, used_fallback)
+
+
+def _consent_route(
+    chunk: Chunk, fit: Fit, facts: CaseFacts, signals: Signals, situations: Sequence[Chunk]
+) -> tuple[Fit, Chunk] | None:
+    """Past the window its heading names ("14일 경과 등으로 기사 OB 필요 시"), an exception
+    situation still applies, answered by the playbook's consent-route script that fits the
+    facts best (the item asked is the one the consent is sought for, so not a condition)."""
+    if fit.blocking or not opens_ob_route(chunk, facts, fit.conflicts, fit.matched):
+        return None
+    best: tuple[float, Chunk] | None = None
+    for script in consent_scripts(situations):
+        route_fit = fit_conditions(
+            script.conditions.model_copy(update={"requests": []}), facts, signals
+        )
+        if route_fit.excluded:
+            continue
+        stated = facts.request in script.conditions.requests
+        score = route_fit.weight + (MATCH_WEIGHT if stated else 0.0)
+        if best is None or score > best[0]:
+            best = (score, script)
+    if best is None:
+        return None
+    opened = replace(
+        fit, conflicts=(), matched=(*fit.matched, "ob_route"), weight=fit.weight + MATCH_WEIGHT
+    )
+    return opened, best[1]
 
 
 def _persistent(

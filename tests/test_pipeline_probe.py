@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -71,6 +72,7 @@ class Row:
     exclude: list[str] = field(default_factory=list)
     grounded: bool = True
     facts: dict[str, Any] = field(default_factory=dict)  # resolved facts expected
+    today: date | None = None  # pins the day calendar dates count back from
 
 
 def pet(**kw: Any) -> dict[str, Any]:
@@ -186,6 +188,53 @@ ROWS: list[Row] = [
         pet(days_since_ride=0),
         PET,
         [[PHONE]],
+    ),
+    Row(
+        "p-in-progress-no-history-question",
+        "운행 중인데 앱 이용기록이 안 보인다고 기사 번호 달래요",
+        pet(),
+        PET,
+        [[PHONE]],
+        facts={"ride_status": "in_progress", "days_since_ride": 0},
+    ),
+    # --- calendar dates, counted back from a pinned Monday
+    Row(
+        "p-date-day3",
+        "11월 20일에 펫 탔는데 이용기록 삭제해서 기사 번호 달래요",
+        pet(ride_status="completed"),
+        PET,
+        [[PHONE]],
+        facts={"days_since_ride": 3},
+        today=date(2026, 11, 23),
+    ),
+    Row(
+        "p-date-day4",
+        "11/19 펫 이용 건인데 이용기록 삭제해서 기사 번호 달래요",
+        pet(ride_status="completed"),
+        PET,
+        [REFUSAL],
+        [NO_PHONE],
+        facts={"days_since_ride": 4},
+        today=date(2026, 11, 23),
+    ),
+    Row(
+        "pl-date-last-friday",
+        "지난주 금요일 펫 운행완료 건, 폰 분실해서 차량번호 알려달래요",
+        pet(),
+        PET,
+        [[PLATE]],
+        facts={"days_since_ride": 3, "history_available": False},
+        today=date(2026, 11, 23),
+    ),
+    Row(
+        "p-date-future",
+        "2026-12-01 펫 운행 건인데 이용기록 삭제해서 기사 번호 달래요",
+        pet(ride_status="completed"),
+        PET,
+        [],
+        [NO_PHONE],
+        facts={"days_since_ride": None},
+        today=date(2026, 11, 23),
     ),
     # --- phone, 4–14 days
     Row(
@@ -825,7 +874,7 @@ def test_the_table_is_broad() -> None:
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.id)
 def test_probe_row(row: Row, pipeline: SuggestionPipeline) -> None:
-    sug = pipeline.suggest(row.question, CaseFacts.model_validate(row.case))
+    sug = pipeline.suggest(row.question, CaseFacts.model_validate(row.case), today=row.today)
     assert sug.guard.allowed and check(sug.reply, sug.facts).allowed
     assert sug.grounded is row.grounded, (row.id, sug.reply)
     if not row.grounded:
