@@ -165,7 +165,13 @@ def own_server(data_dir: Path | None, max_concurrent: int) -> Iterator[str]:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_ASSIST_")}
+        # The caller's store settings pass through (AGENT_ASSIST_CHROMA_MODE=http and its
+        # host/port measure the client/server mode); everything else is set here.
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("AGENT_ASSIST_") or k.startswith("AGENT_ASSIST_CHROMA_")
+        }
         env.update(
             AGENT_ASSIST_KB_DIR=str(REPO / "kb"),
             AGENT_ASSIST_DATA_DIR=str(data_dir),

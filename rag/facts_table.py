@@ -218,13 +218,13 @@ REASON_IMPLIED_REQUEST: Final[tuple[tuple[str, str], ...]] = (
 #: through the app, not an issued document ...
 SELF_SERVICE: Final[str] = (
     r"(?:확인|조회|보는|볼|찾는|찾을) ?(?:하는|할)? ?(?:방법|법|수 ?있)|"
-    r"어떻게 ?(?:봐|보|확인|조회|찾)|다운 ?(?:로드|받|받을)|내려 ?받|저장|캡처|캡쳐|"
+    r"(?:어떻게|어디서) ?(?:봐|보|확인|조회|찾)|다운 ?(?:로드|받|받을)|내려 ?받|저장|캡처|캡쳐|"
     r"앱에서|어플에서|앱으로 ?(?:확인|조회|봐|보)"
 )
 #: ... unless an issued document is wanted: for an authority, by e-mail, or past the app.
 ISSUANCE: Final[str] = (
     r"제출|법원|경찰|구청|관공서|보험사|기관|이메일|메일로|발급 ?(?:해|받|요청|신청|부탁)|"
-    r"1 ?년 ?(?:지난|경과|넘)|재차|다시 ?요청|서류"
+    r"1 ?년 ?(?:이상 )?(?:지난|지났|경과|넘)|재차|다시 ?요청|서류"
 )
 
 IDENTITY_PHRASES: Final[tuple[tuple[bool, str], ...]] = (

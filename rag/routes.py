@@ -49,15 +49,11 @@ def opens_ob_route(
 ) -> bool:
     """Only the ride's age stands against the situation, it is past the heading's window,
     and the exception the situation is for is stated."""
-    end = ob_window_end(chunk)
     days = facts.days_since_ride
-    return (
-        end is not None
-        and days is not None
-        and days > end
-        and tuple(conflicts) == ("days_since_ride",)
-        and "reason" in matched
-    )
+    if days is None or tuple(conflicts) != ("days_since_ride",) or "reason" not in matched:
+        return False
+    end = ob_window_end(chunk)
+    return end is not None and days > end
 
 
 def is_consent_script(chunk: Chunk) -> bool:

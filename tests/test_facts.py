@@ -140,6 +140,15 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
     ("이용한 지 3일 넘었대요", {"days_since_ride": 4}),
     ("1년 지난 대리 이용 내역 받아볼 수 있나요", {"request": "usage_statement"}),
     ("어제 펫 탄 고객님이 기사 전번 달래요", {"ride_status": "completed"}),
+    ("운전하신 분 풀 네임이 궁금하대요", {"request": "driver_name"}),
+    ("그 기사님 누군지 알려달래요", {"request": "driver_name"}),
+    ("기사분 성이 뭐냐고 물어보세요", {"request": "driver_name"}),
+    ("이용내역서 풀네임으로 발급 원해요", {"request": "usage_statement", "alt_recipient": True}),
+    ("기사분께 두고 온 우산 찾아야 한대요", {"request": "driver_phone", "reason": "lost_item"}),
+    ("드라이버님에게 맡긴 짐 돌려달라고 해야 한대요", {"request": "driver_phone"}),
+    ("기사님한테 차량번호 받아야 한대요", {"request": "vehicle_plate"}),
+    ("기사님께서 먼저 연락 주셨대요", {"request": None}),
+    ("탑승 내역 저장하고 싶대요", {"request": "usage_statement"}),
 ]
 
 
@@ -148,6 +157,24 @@ def test_phrasing(question: str, expected: dict[str, Any]) -> None:
     facts = extract_facts(question).model_dump()
     for field, value in expected.items():
         assert facts[field] == value, (question, field, facts[field])
+
+
+@pytest.mark.parametrize(
+    ("question", "self_service"),
+    [
+        ("이용 기록은 어디서 보는 거예요", True),
+        ("이용기록 앱에서 어떻게 봐요", True),
+        ("탑승 내역 캡처해서 쓰려는데 어디서 봐요", True),
+        ("이용 내역 pdf로 내려받을 수 있나요", True),
+        ("보험사에 낼 거라 이용기록 다운받고 싶대요", False),
+        ("이용내역서 메일로 받을 수 있나요", False),
+        ("작년 이용 기록 확인할 수 있나요 1년 지났어요", False),
+        ("이용내역서 발급 부탁드려요", False),
+    ],
+)
+def test_self_service_intent(question: str, self_service: bool) -> None:
+    """A how-to question steers to the app guidance; any issuance intent overrides it."""
+    assert read_question(question).self_service is self_service
 
 
 def test_injection_cannot_state_permissive_facts() -> None:

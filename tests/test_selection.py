@@ -15,6 +15,7 @@ from ingest.chunker import chunk_document
 from policy_guard import disclosure_allowed
 from policy_guard.facts import CaseFacts
 from rag.catalog import Catalog, Playbook
+from rag.routes import ob_window_end
 from rag.selection import Signals, Wording, fit_conditions, select_section
 
 KB = Path(__file__).resolve().parents[1] / "kb"
@@ -57,9 +58,20 @@ def test_chosen_situation_holds_the_day(catalog: Catalog, request_: str, days: i
                 history_available=history,
                 reason=reason,  # type: ignore[arg-type]
             )
-            chosen = _chosen(book, facts)
-            # The default refusal may be used past its stated window; nothing else may.
-            assert chosen.conditions.fallback or _covers(chosen, days), (facts, chosen.section)
+            selection = select_section(
+                [], facts, book.situations, disclosure_allowed, Signals(), Wording()
+            )
+            assert selection.chosen is not None
+            chosen = selection.chosen.chunk
+            # The default refusal may be used past its stated window, and an exception past
+            # its heading's OB window answers by a consent script; nothing else may.
+            end = ob_window_end(chosen)
+            consent_route = selection.chosen.reply_from is not None and end is not None
+            assert consent_route == (end is not None and days > end), (facts, chosen.section)
+            assert chosen.conditions.fallback or consent_route or _covers(chosen, days), (
+                facts,
+                chosen.section,
+            )
             assert not chosen.conditions.requests or request_ in chosen.conditions.requests
 
 
@@ -262,3 +274,114 @@ def test_driver_consent_opens_the_disclosure_script(
     refused = facts.model_copy(update={"driver_consent": False})
     script = _chosen(book, refused).script
     assert "000-0000-0000" not in script and "OO가OOOO" not in script
+
+
+# --- routes beyond a situation's own conditions
+
+OB_SMALL = [
+    _chunk(
+        0,
+        "Q1 > [연락처] > 2. 5일 이내 > ① 분실물인 경우 (10일 경과 등으로 기사 OB 필요 시 지원)",
+        "앱에서 기사님께 전화할 수 있어요.",
+        requests=["driver_phone"],
+        days_max=5,
+        reasons=["lost_item"],
+    ),
+    _chunk(
+        1, "Q1 > [연락처] > 기타 상황", "요청하신 OOOO 정보는 제공이 어렵습니다.", fallback=True
+    ),
+    _chunk(
+        2,
+        "Q1 > [차량번호] > 5일 이후 > ① 분실물",
+        "기사님 동의 여부 확인 후 연락드리겠습니다.",
+        requests=["vehicle_plate"],
+        days_min=6,
+        reasons=["lost_item"],
+    ),
+    _chunk(
+        3,
+        "Q1 > [연락처] > [상태값: 취소]",
+        "취소된 건입니다. 기사님 동의 후 연락드리겠습니다.",
+        requests=["driver_phone"],
+        ride_statuses=["cancelled_after_dispatch"],
+        reasons=["lost_item"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("days", "reason", "index", "reply_index"),
+    [
+        (4, "lost_item", 0, None),  # inside the window: the situation's own script
+        (8, "lost_item", 1, None),  # between the window and the OB mark: the refusal
+        (11, "lost_item", 0, 2),  # past "10일 경과": the consent script that fits
+        (40, "lost_item", 0, 2),
+        (11, None, 1, None),  # no exception stated: no route
+        (11, "other", 1, None),
+    ],
+)
+def test_ob_route_past_the_heading_window(
+    days: int, reason: str | None, index: int, reply_index: int | None
+) -> None:
+    facts = CaseFacts(
+        request="driver_phone",
+        ride_status="completed",
+        days_since_ride=days,
+        reason=reason,  # type: ignore[arg-type]
+    )
+    selection = select_section([], facts, OB_SMALL, disclosure_allowed, Signals(), Wording())
+    assert selection.chosen is not None
+    assert selection.chosen.chunk.index == index
+    reply_from = selection.chosen.reply_from
+    assert (reply_from.index if reply_from else None) == reply_index
+
+
+@pytest.mark.parametrize("days", [15, 22, 60])
+@pytest.mark.parametrize("reason", ["lost_item", "accident", "unpaid_fare"])
+def test_shipped_ob_route_asks_the_drivers_consent(
+    catalog: Catalog, days: int, reason: str
+) -> None:
+    book = _book_for(catalog, "driver_phone")
+    facts = CaseFacts(
+        request="driver_phone",
+        ride_status="completed",
+        days_since_ride=days,
+        reason=reason,  # type: ignore[arg-type]
+    )
+    selection = select_section([], facts, book.situations, disclosure_allowed, Signals(), Wording())
+    assert selection.chosen is not None and selection.chosen.reply_from is not None
+    assert reason in selection.chosen.chunk.conditions.reasons
+    script = selection.chosen.reply_from.script
+    assert "동의" in script and "연락드리겠" in script
+    assert "000-0000-0000" not in script and "안심연결" not in script
+    assert not selection.chosen.reply_from.conditions.ride_statuses or (
+        "completed" in selection.chosen.reply_from.conditions.ride_statuses
+    )
+
+
+@pytest.mark.parametrize("reason", ["lost_item", "accident", "unpaid_fare"])
+def test_unnamed_item_with_an_exception_prefers_reaching_the_driver(
+    catalog: Catalog, reason: str
+) -> None:
+    book = _book_for(catalog, "driver_phone")
+    facts = CaseFacts(ride_status="completed", days_since_ride=9, reason=reason)  # type: ignore[arg-type]
+    implied = Signals(implied_requests=(("lost_item", "driver_phone"), (reason, "driver_phone")))
+    chosen = select_section([], facts, book.situations, disclosure_allowed, implied, Wording())
+    assert chosen.chosen is not None
+    assert "driver_phone" in chosen.chosen.chunk.conditions.requests
+    # Without the reading, the narrower plate situation wins: the signal is what decides.
+    plain = _chosen(book, facts)
+    assert "vehicle_plate" in plain.conditions.requests
+
+
+def test_how_to_question_gets_the_app_guidance(catalog: Catalog) -> None:
+    book = _book_for(catalog, "usage_statement")
+    facts = CaseFacts(request="usage_statement", service="daeri")
+    how_to = select_section(
+        [], facts, book.situations, disclosure_allowed, Signals(self_service=True), Wording()
+    )
+    assert how_to.chosen is not None
+    assert how_to.chosen.chunk.conditions.fallback
+    assert how_to.chosen.chunk.conditions.identity_required is None
+    issue = _chosen(book, facts)
+    assert issue.conditions.identity_required  # without the signal: the issuance steps
