@@ -9,21 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 
 from evals.runner import GuardResult, RetrievalResult, SuggestResult
+from policy_guard.verdict import RuleId
 
-RULES = (
-    "driver-name",
-    "driver-account",
-    "driver-phone",
-    "vehicle-plate",
-    "statement-identity",
-    "statement-consent",
-    "personal-id",
-)
+RULES: tuple[str, ...] = get_args(RuleId)
 HITS_AT = (1, 3, 5)
 #: Pipeline stages reported in this order (the pipeline's ``timings_ms`` keys).
 STAGES = ("facts", "retrieval", "selection", "drafting", "guard", "end_to_end")
