@@ -13,15 +13,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from api.commands.guard import parse_case
+from api.commands.jsonl import Record, answer_lines, read_lines
 from ingest.errors import UserError
 from ingest.settings import get_settings
 from policy_guard import CaseFacts
 from rag.contract import Suggestion
-from rag.pipeline import SuggestionPipeline, build_pipeline
+from rag.pipeline import build_pipeline
 
 
 def register(subparsers: Any) -> None:
@@ -59,51 +59,20 @@ def _check_question(question: object, limit: int) -> str:
     return question
 
 
-def _answer_line(
-    pipeline: SuggestionPipeline, number: int, line: str, limit: int
-) -> tuple[dict[str, Any], bool]:
-    try:
-        item = json.loads(line)
-        if not isinstance(item, dict):
-            raise UserError("not a JSON object")
-        question = _check_question(item.get("question"), limit)
-        case = parse_case(item.get("case", {}))
-    except (json.JSONDecodeError, UserError) as exc:
-        return {"error": f"line {number}: {exc}"}, False
-    out: dict[str, Any] = pipeline.suggest(question, case).model_dump(mode="json")
-    if "id" in item:
-        out = {"id": item["id"], **out}
-    return out, True
-
-
-def _open(source: str) -> TextIO:
-    if source == "-":
-        return sys.stdin
-    try:
-        return Path(source).open(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot read {source}: {exc.strerror}") from None
-
-
-def _run_jsonl(source: str, pipeline: SuggestionPipeline, limit: int) -> int:
-    ok = True
-    with _open(source) as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            out, valid = _answer_line(pipeline, number, line, limit)
-            ok = ok and valid
-            print(json.dumps(out, ensure_ascii=False), flush=True)
-    return 0 if ok else 2
-
-
 def run(args: argparse.Namespace) -> int:
     settings = get_settings()
     limit = settings.max_question_chars
     if args.jsonl is not None:
         if args.question is not None:
             raise UserError("give either a question or --jsonl, not both")
-        return _run_jsonl(args.jsonl, build_pipeline(settings), limit)
+        pipeline = build_pipeline(settings)
+
+        def answer(item: Record) -> Record:
+            question = _check_question(item.get("question"), limit)
+            suggestion = pipeline.suggest(question, parse_case(item.get("case", {})))
+            return suggestion.model_dump(mode="json")
+
+        return answer_lines(read_lines(args.jsonl), answer, sys.stdout)
     question = _check_question(args.question, limit)
     try:
         raw_case = json.loads(args.case)

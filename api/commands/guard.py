@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from pydantic import ValidationError
 
+from api.commands.jsonl import Record, answer_lines, read_lines
 from ingest.errors import UserError
 from policy_guard import CaseFacts, Verdict, check
 
@@ -67,54 +66,18 @@ def _verdict_text(verdict: Verdict) -> str:
     return "\n".join(lines)
 
 
-def _judge_line(number: int, line: str) -> tuple[dict[str, Any], bool]:
-    """The output object for one input line and whether the line was valid."""
-    try:
-        item = json.loads(line)
-        if not isinstance(item, dict):
-            raise UserError("not a JSON object")
-        draft = item.get("draft")
-        if not isinstance(draft, str) or not draft:
-            raise UserError('"draft" must be a non-empty string')
-        verdict = check(draft, parse_case(item.get("case", {})))
-    except (json.JSONDecodeError, UserError) as exc:
-        return {"error": f"line {number}: {exc}"}, False
-    out: dict[str, Any] = verdict.model_dump(mode="json")
-    if "id" in item:
-        out = {"id": item["id"], **out}
-    return out, True
-
-
-def _lines(handle: TextIO) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(handle, start=1):
-        if line.strip():
-            yield number, line
-
-
-def _judge_all(handle: TextIO) -> int:
-    ok = True
-    for number, line in _lines(handle):
-        out, valid = _judge_line(number, line)
-        ok = ok and valid
-        print(json.dumps(out, ensure_ascii=False), flush=True)
-    return 0 if ok else 2
-
-
-def _run_jsonl(source: str) -> int:
-    if source == "-":
-        return _judge_all(sys.stdin)
-    try:
-        with Path(source).open(encoding="utf-8") as handle:
-            return _judge_all(handle)
-    except OSError as exc:
-        raise UserError(f"cannot read {source}: {exc.strerror}") from None
+def _judge(item: Record) -> Record:
+    draft = item.get("draft")
+    if not isinstance(draft, str) or not draft:
+        raise UserError('"draft" must be a non-empty string')
+    return check(draft, parse_case(item.get("case", {}))).model_dump(mode="json")
 
 
 def run(args: argparse.Namespace) -> int:
     if args.jsonl is not None:
         if args.draft is not None:
             raise UserError("give either --draft or --jsonl, not both")
-        return _run_jsonl(args.jsonl)
+        return answer_lines(read_lines(args.jsonl), _judge, sys.stdout)
     if not args.draft:
         raise UserError("--draft TEXT (non-empty) or --jsonl FILE is required")
     try:

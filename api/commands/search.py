@@ -13,10 +13,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Any, TextIO
 
+from api.commands.jsonl import Record, answer_lines, read_lines, read_object, require_text
 from ingest.errors import UserError
 from rag.contract import Hit
 
@@ -61,38 +61,19 @@ def hit_json(hit: Hit, full: bool = False) -> dict[str, Any]:
 def parse_question_line(line: str, lineno: int) -> str:
     """The question of one JSONL line; ``UserError`` naming the line when it is malformed."""
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise UserError(f"line {lineno}: not valid JSON ({exc.msg})") from None
-    if not isinstance(record, dict):
-        raise UserError(f"line {lineno}: expected a JSON object with a 'question' field")
-    question = record.get("question")
-    if not isinstance(question, str) or not question.strip():
-        raise UserError(f"line {lineno}: 'question' must be a non-empty string")
-    return question
-
-
-def _numbered_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    for lineno, line in enumerate(lines, start=1):
-        if line.strip():
-            yield lineno, line
+        return require_text(read_object(line), "question")
+    except UserError as exc:
+        raise UserError(f"line {lineno}: {exc}") from None
 
 
 def run_jsonl(retriever: Any, lines: Iterable[str], k: int | None, out: TextIO) -> int:
     """Answer every line in order; returns the exit code (2 if any line was bad)."""
-    bad = 0
-    for lineno, line in _numbered_lines(lines):
-        try:
-            question = parse_question_line(line, lineno)
-            hits = retriever.search(question, k)
-            record: dict[str, Any] = {"hits": [hit_json(h) for h in hits]}
-        except UserError as exc:
-            bad += 1
-            record = {"error": str(exc)}
-            print(f"error: {exc}", file=sys.stderr)
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        out.flush()
-    return 2 if bad else 0
+
+    def answer(item: Record) -> Record:
+        hits = retriever.search(require_text(item, "question"), k)
+        return {"hits": [hit_json(h) for h in hits]}
+
+    return answer_lines(lines, answer, out, echo_id=False, warn=True)
 
 
 def _print_hits(hits: list[Hit]) -> None:
@@ -112,18 +93,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("give either a question or --jsonl FILE")
     if args.k is not None and not 1 <= args.k <= 50:
         raise UserError("--k must be between 1 and 50")
-    lines: Iterable[str] | None = None
-    if args.jsonl is not None:
-        if args.jsonl == "-":
-            lines = sys.stdin
-        else:
-            path = Path(args.jsonl)
-            if not path.is_file():
-                raise UserError(f"no such file: {path}")
-            try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except UnicodeDecodeError as exc:
-                raise UserError(f"{path} is not UTF-8 text") from exc
+    lines = read_lines(args.jsonl) if args.jsonl is not None else None
 
     from ingest.settings import get_settings
     from rag.retriever import build_retriever
