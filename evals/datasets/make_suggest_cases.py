@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from make_guard_cases import phone_allowed, plate_allowed  # the spec rules, stated once
 from suggest_expectations import EXPECT  # the sibling data file
 
 OUT = Path(__file__).with_name("suggest.jsonl")
@@ -264,30 +265,6 @@ IMPLIED: dict[str, dict[str, Any]] = {
         "history_available": False,
     },
 }
-
-
-def phone_allowed(f: dict[str, Any]) -> bool:
-    if f.get("driver_consent") is True:
-        return True
-    days = f.get("days_since_ride")
-    return (
-        f.get("ride_status") in (C, P)
-        and days is not None
-        and days <= 3
-        and f.get("history_available") is False
-    )
-
-
-def plate_allowed(f: dict[str, Any]) -> bool:
-    if f.get("driver_consent") is True:
-        return True
-    days = f.get("days_since_ride")
-    return (
-        f.get("ride_status") == C
-        and days is not None
-        and days <= 7
-        and f.get("history_available") is False
-    )
 
 
 def promise_forbidden(f: dict[str, Any]) -> bool:
