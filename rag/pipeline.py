@@ -216,12 +216,15 @@ class SuggestionPipeline:
         case: CaseFacts | None = None,
         timings: dict[str, float] | None = None,
         today: date | None = None,
+        read: QuestionFacts | None = None,
     ) -> Plan:
         """Facts, retrieval, situation and grounding for a question. Calendar dates in the
-        question count back from ``today`` (default: the service's local date)."""
+        question count back from ``today`` (default: the service's local date). ``read``: the
+        facts and signals already read by the caller (a chat read turn by turn), used instead
+        of reading ``question``, which then only drives retrieval."""
         timings = {} if timings is None else timings
         t = time.perf_counter()
-        read = read_question(question, today)
+        read = read if read is not None else read_question(question, today)
         facts = merge_facts(read.facts, case)
         signals = Signals(
             persistent=read.persistent,
@@ -250,11 +253,15 @@ class SuggestionPipeline:
         return Plan(read, facts, signals, situational, hits, book, selection, evidence, grounded)
 
     def suggest(
-        self, question: str, case: CaseFacts | None = None, today: date | None = None
+        self,
+        question: str,
+        case: CaseFacts | None = None,
+        today: date | None = None,
+        read: QuestionFacts | None = None,
     ) -> Suggestion:
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        plan = self.plan(question, case, timings, today)
+        plan = self.plan(question, case, timings, today, read)
         facts, hits, signals = plan.facts, plan.hits, plan.signals
         grounded = plan.grounded
 

@@ -1,0 +1,221 @@
+"""Conversation-aware assist (spec section 5): the chat so far in; the next reply, the
+procedure step it is for, the facts with their provenance and the hand-off ticket out.
+
+One retrieval per request: the customer's turns are the query, the facts come from reading each
+turn (``turns.read_chat``) with the console's case laid over them (``sources.lay_console``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+import policy_guard
+from ingest.chunk import Chunk
+from ingest.procedures import Procedure, read_procedures
+from policy_guard.facts import CaseFacts
+from rag.contract import Citation, Suggestion
+from rag.conversation.handoff import Handoff, fill_ticket, load_tickets
+from rag.conversation.sources import Conflict, lay_console
+from rag.conversation.steps import (
+    StepChoice,
+    engaged,
+    next_step,
+    step_chunk,
+    without_known_items,
+)
+from rag.conversation.turns import Refusal, Turn, read_chat
+from rag.drafting.composed import compose_reply
+from rag.facts import local_today
+from rag.pipeline import SuggestionPipeline
+from rag.readings import FactReading
+
+log = logging.getLogger(__name__)
+
+MAX_TURNS = 200
+
+
+class AssistRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    conversation: list[Turn] = Field(min_length=1, max_length=MAX_TURNS)
+    case: CaseFacts = Field(default_factory=CaseFacts)
+    #: Facts the agent has checked: a conflict on them is settled by the console's value.
+    confirmed: list[str] = Field(default_factory=list)
+
+    @field_validator("conversation")
+    @classmethod
+    def _has_customer(cls, value: list[Turn]) -> list[Turn]:
+        if not any(t.role == "customer" for t in value):
+            raise ValueError("the conversation needs at least one customer turn")
+        return value
+
+    @field_validator("confirmed")
+    @classmethod
+    def _known_facts(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(CaseFacts.model_fields))
+        if unknown:
+            raise ValueError(f"not case facts: {', '.join(unknown)}")
+        return value
+
+
+class Assistance(Suggestion):
+    """Everything ``/v1/suggest`` returns, plus the conversation's own answers."""
+
+    step: str | None = None  # the procedure step the reply is for ("④ 발급 필요 정보 확인")
+    steps_done: list[str] = Field(default_factory=list)
+    provenance: dict[str, FactReading] = Field(default_factory=dict)
+    details: dict[str, str] = Field(default_factory=dict)  # hand-off fields read from the chat
+    conflicts: list[Conflict] = Field(default_factory=list)
+    refused: list[Refusal] = Field(default_factory=list)
+    handoff: Handoff | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Procedures:
+    generation: str
+    chunks: Mapping[str, Chunk]
+    by_source: Mapping[str, list[Procedure]]
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 3)
+
+
+def _citation(chunk: Chunk, score: float) -> Citation:
+    return Citation(
+        source=chunk.source, section=chunk.section, score=score, chunk_id=chunk.id, text=chunk.text
+    )
+
+
+class ConversationAssistant:
+    """Stateless: one instance serves concurrent requests."""
+
+    def __init__(self, pipeline: SuggestionPipeline) -> None:
+        self.pipeline = pipeline
+        self._procedures: _Procedures | None = None
+        self._lock = threading.Lock()
+
+    def procedures(self) -> _Procedures:
+        """The procedures of the store's live generation (read once per generation)."""
+        snap = self.pipeline.retriever.snapshot()
+        current = self._procedures
+        if current is not None and current.generation == snap.generation:
+            return current
+        with self._lock:
+            current = self._procedures
+            if current is None or current.generation != snap.generation:
+                by_source: dict[str, list[Procedure]] = {}
+                for proc in read_procedures(snap.chunks.values()):
+                    by_source.setdefault(proc.source, []).append(proc)
+                current = _Procedures(snap.generation, dict(snap.chunks), by_source)
+                self._procedures = current
+            return current
+
+    def _choose(
+        self, procs: _Procedures, suggestion: Suggestion, facts: CaseFacts, slots: dict[str, str]
+    ) -> StepChoice | None:
+        cited = suggestion.citations[0] if suggestion.citations else None
+        if cited is not None:
+            candidates = procs.by_source.get(cited.source, [])
+        else:
+            candidates = [
+                p for ps in procs.by_source.values() for p in ps if facts.request in p.requests
+            ]
+        for proc in candidates:
+            if engaged(proc, facts, slots, cited.chunk_id if cited else None):
+                return next_step(proc, facts, slots)
+        return None
+
+    def assist(self, request: AssistRequest, today: date | None = None) -> Assistance:
+        started = time.perf_counter()
+        today = today or local_today()
+        chat = read_chat(request.conversation, today)
+        facts, provenance, conflicts = lay_console(
+            chat.facts, chat.readings, request.case, request.confirmed
+        )
+        provenance.update(chat.slot_readings)
+        read = dataclasses.replace(chat.question, facts=facts)
+        read_ms = _ms(started)
+        suggestion = self.pipeline.suggest(chat.query, facts, today, read)
+        facts = suggestion.facts
+
+        t = time.perf_counter()
+        procs = self.procedures()
+        choice = self._choose(procs, suggestion, facts, chat.slots)
+        reply, citations = suggestion.reply, list(suggestion.citations)
+        if choice is not None:
+            chunk = step_chunk(choice, procs.chunks, facts)
+            if chunk is not None:
+                composed = compose_reply(
+                    chunk, facts, policy_guard.check, policy_guard.disclosure_allowed
+                ).reply
+                composed = without_known_items(composed, facts, chat.slots)
+                if composed:
+                    reply = composed
+                    others = [c for c in citations if c.chunk_id != chunk.id]
+                    citations = [_citation(chunk, 0.0), *others]
+        handoff = self._handoff(choice, reply, facts, chat.slots, chat.personal, today)
+        verdict = policy_guard.check(reply, facts)
+        if not verdict.allowed:  # never expected: composed scripts pass; keep the pipeline's
+            reply, citations = suggestion.reply, list(suggestion.citations)
+            verdict = policy_guard.check(reply, facts)
+        timings = {**suggestion.timings_ms, "turns": read_ms, "steps": _ms(t)}
+        timings["total"] = _ms(started)
+        log.info(
+            "assist turns=%d step=%s handoff=%s missing=%d chunk=%s conflicts=%s refused=%s",
+            len(request.conversation),
+            choice.step.number if choice else None,
+            handoff.kind if handoff else None,
+            len(handoff.missing) if handoff else 0,
+            citations[0].chunk_id if citations else None,
+            sorted(c.fact for c in conflicts),
+            sorted(r.fact for r in chat.refused),
+        )
+        return Assistance(
+            **suggestion.model_dump(exclude={"reply", "citations", "guard", "timings_ms"}),
+            reply=reply,
+            citations=citations,
+            guard=verdict,
+            timings_ms=timings,
+            step=choice.step.label if choice else None,
+            steps_done=list(choice.done) if choice else [],
+            provenance=provenance,
+            details=chat.slots,
+            conflicts=conflicts,
+            refused=chat.refused,
+            handoff=handoff,
+        )
+
+    @staticmethod
+    def _handoff(
+        choice: StepChoice | None,
+        reply: str,
+        facts: CaseFacts,
+        slots: dict[str, str],
+        personal: dict[str, str],
+        today: date,
+    ) -> Handoff | None:
+        book = load_tickets()
+        if choice is not None and choice.step.handoff is not None:
+            settled = [
+                f
+                for s in choice.procedure.steps
+                for f in (*s.establishes, *s.establishes_when)
+                if f not in CaseFacts.model_fields
+            ]
+            template = book.for_step(choice.step, settled)
+        elif choice is None:
+            found = book.for_reply(reply)
+            if found is None:
+                return None
+            template = found
+        else:
+            return None
+        return fill_ticket(template, facts, slots, personal, policy_guard.check, today)

@@ -1,0 +1,263 @@
+"""Facts read from a chat, turn by turn (spec section 4).
+
+Every customer turn is read on its own with the question reader; the latest statement of a fact
+wins, so a correction ("아 잘못 말했네요, 5일 전이에요") replaces what came before. Agent turns
+are read for what the agent did: asked the 본인확인 question, gave the collection notice, asked
+where to send the statement, refused. The source rules:
+
+- ``driver_consent`` is never set true by text (only the console knows of the OB call);
+- ``identity_verified`` is true only from the customer's "yes" right after the agent's 본인확인
+  question, ``collection_consent`` only from the agreement right after the collection notice;
+- text may always make a disclosure-opening fact more restrictive (a "no" is kept);
+- a demand repeated after the agent's refusal is ``persistent``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from policy_guard.facts import CaseFacts
+from rag.conversation.vocabulary import AgentAct, ChatVocabulary, load_chat_vocabulary
+from rag.facts import QuestionFacts, normalise, read_question, with_ride_timing
+from rag.readings import FactReading
+
+#: Facts that open a disclosure when true: a text may only ever make them false.
+CONFIRMED_ONLY = {
+    "identity_verified": "identity_question",
+    "collection_consent": "collection_notice",
+}
+CONSOLE_ONLY = ("driver_consent",)
+_LIST_SPLIT = re.compile(r"[,/\n]|\s{2,}")
+_NAME_ONLY = re.compile(r"^[가-힣]{2,4}$")
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    role: Literal["customer", "agent"]
+    text: str = Field(min_length=1)
+
+
+class Refusal(BaseModel):
+    """A reading the source rules did not accept, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    fact: str
+    value: Any
+    turn: int
+    origin: str
+    why: str
+
+
+@dataclass
+class ChatReading:
+    """What the chat says, before the console's case is laid over it."""
+
+    facts: CaseFacts
+    readings: dict[str, FactReading]  # the winning reading per fact (latest statement)
+    slots: dict[str, str]  # hand-off fields (purpose, app, …)
+    slot_readings: dict[str, FactReading]
+    personal: dict[str, str]  # the customer's personal data: attachment only, never logged
+    refused: list[Refusal]
+    persistent: bool
+    question: QuestionFacts  # the steering signals for the suggestion pipeline
+    query: str  # the retrieval query: the customer's turns
+    acts: list[frozenset[AgentAct]] = field(default_factory=list)  # per turn (agent turns)
+
+
+def _span(original: str, norm: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A span of the normalised text mapped back onto the turn as sent (whole turn if lost)."""
+    piece = norm[span[0] : span[1]]
+    found = original.lower().find(piece) if piece else -1
+    return (found, found + len(piece)) if found >= 0 else (0, len(original))
+
+
+class _Reader:
+    def __init__(self, turns: list[Turn], vocab: ChatVocabulary, today: date | None) -> None:
+        self.turns = turns
+        self.vocab = vocab
+        self.today = today
+        self.readings: dict[str, FactReading] = {}
+        self.slots: dict[str, FactReading] = {}
+        self.personal: dict[str, str] = {}
+        self.refused: list[Refusal] = []
+        self.persistent = False
+        self.signals: list[QuestionFacts] = []
+        self.acts: list[frozenset[AgentAct]] = []
+
+    def put(self, reading: FactReading) -> None:
+        self.readings[reading.fact] = reading  # the latest statement wins
+
+    def run(self) -> None:
+        refusal_given = notice_given = False
+        for i, turn in enumerate(self.turns):
+            norm = normalise(turn.text)
+            if turn.role == "agent":
+                acts = self.vocab.acts(norm)
+                self.acts.append(acts)
+                refusal_given = refusal_given or "refusal" in acts
+                continue
+            self.acts.append(frozenset())
+            before = self.acts[i - 1] if i > 0 and self.turns[i - 1].role == "agent" else None
+            read = read_question(turn.text, self.today)
+            self.signals.append(read)
+            periods = self._slots(i, turn.text, norm)
+            self._facts(i, turn.text, read, before, skip=("days_since_ride",) if periods else ())
+            if before is not None:
+                self._answer(i, turn.text, norm, before)
+            notice_given = notice_given or (before is not None and "collection_notice" in before)
+            self._personal(turn.text, norm, before, notice_given)
+            if read.persistent or (
+                refusal_given and (read.facts.request is not None or self.vocab.demands_again(norm))
+            ):
+                self.persistent = True
+
+    def _facts(
+        self,
+        i: int,
+        text: str,
+        read: QuestionFacts,
+        before: frozenset[AgentAct] | None,
+        skip: tuple[str, ...],
+    ) -> None:
+        whole = (0, len(text))
+        for fact, value in read.facts.model_dump(exclude_none=True).items():
+            if fact in skip:  # the dates of a requested period are no ride date
+                continue
+            reading = FactReading(
+                fact=fact, value=value, origin="customer", method="rule", span=whole, turn=i
+            )
+            if fact in CONSOLE_ONLY and value is True:
+                self.refused.append(
+                    Refusal(fact=fact, value=value, turn=i, origin="customer", why="console only")
+                )
+                continue
+            act = CONFIRMED_ONLY.get(fact)
+            if act is not None and value is True and (before is None or act not in before):
+                self.refused.append(
+                    Refusal(
+                        fact=fact,
+                        value=value,
+                        turn=i,
+                        origin="customer",
+                        why=f"only an answer right after the agent's {act}",
+                    )
+                )
+                continue
+            self.put(reading)
+
+    def _answer(self, i: int, text: str, norm: str, before: frozenset[AgentAct]) -> None:
+        answer = self.vocab.answer(norm)
+        if answer is None:
+            return
+        kind, span = answer
+        yes = kind == "yes"
+        where = _span(text, norm, span)
+
+        def confirm(fact: str, value: Any) -> None:
+            self.put(
+                FactReading(
+                    fact=fact,
+                    value=value,
+                    origin="customer",
+                    method="confirmation",
+                    span=where,
+                    turn=i,
+                )
+            )
+
+        if "identity_question" in before:
+            confirm("identity_verified", yes)
+        if "collection_notice" in before:
+            confirm("collection_consent", yes)
+        if "recipient_question" in before and "alt_recipient" not in self._stated_in(i):
+            confirm("alt_recipient", not yes)
+
+    def _stated_in(self, i: int) -> set[str]:
+        return {f for f, r in self.readings.items() if r.turn == i and r.method == "rule"}
+
+    def _slots(self, i: int, text: str, norm: str) -> bool:
+        """Reads the turn's hand-off fields; true when it states a period."""
+        seen: set[str] = set()
+        for phrase in self.vocab.slots:
+            if phrase.slot in seen:
+                continue
+            got = phrase.read(norm)
+            if got is None:
+                continue
+            seen.add(phrase.slot)
+            value, span = got
+            self.slots[phrase.slot] = FactReading(
+                fact=phrase.slot,
+                value=value,
+                origin="customer",
+                method="rule",
+                span=_span(text, norm, span),
+                turn=i,
+            )
+        return "period" in seen
+
+    def _personal(
+        self, text: str, norm: str, before: frozenset[AgentAct] | None, notice_given: bool
+    ) -> None:
+        for item in self.vocab.personal:
+            if item.after_notice and not notice_given:
+                continue
+            m = re.search(item.pattern, text, re.IGNORECASE) or re.search(item.pattern, norm)
+            if m is not None:
+                self.personal[item.item] = m.group("value").strip()
+        if before is not None and "collection_notice" in before and "성함" not in self.personal:
+            # The notice asks for "[성함, 생년월일, …]": the answer is often a bare list.
+            for piece in _LIST_SPLIT.split(text):
+                if _NAME_ONLY.match(piece.strip()):
+                    self.personal["성함"] = piece.strip()
+                    break
+
+
+def _recipient(readings: dict[str, FactReading]) -> FactReading | None:
+    """Where the statement goes, as the chat settled it: the account's e-mail or another."""
+    alt = readings.get("alt_recipient")
+    if alt is None:
+        return None
+    value = "다른 이메일" if alt.value else "계정 이메일"
+    return alt.model_copy(update={"fact": "recipient", "value": value})
+
+
+def read_chat(turns: list[Turn], today: date | None = None) -> ChatReading:
+    """Every fact, hand-off field and signal the chat states, with the reading behind each."""
+    reader = _Reader(turns, load_chat_vocabulary(), today)
+    reader.run()
+    values = {f: r.value for f, r in reader.readings.items()}
+    facts = with_ride_timing(CaseFacts(**values))
+    slots = dict(reader.slots)
+    recipient = _recipient(reader.readings)
+    if recipient is not None:
+        slots["recipient"] = recipient
+    signals = reader.signals
+    question = QuestionFacts(
+        facts=facts,
+        persistent=reader.persistent,
+        injection=any(s.injection for s in signals),
+        reason_withheld=bool(signals) and signals[-1].reason_withheld and facts.reason is None,
+        request_family=frozenset(x for s in signals for x in s.request_family),
+        self_service=any(s.self_service for s in signals),
+    )
+    customer = [t.text for t in turns if t.role == "customer"]
+    return ChatReading(
+        facts=facts,
+        readings=reader.readings,
+        slots={k: str(v.value) for k, v in slots.items()},
+        slot_readings=slots,
+        personal=reader.personal,
+        refused=reader.refused,
+        persistent=reader.persistent,
+        question=question,
+        query="\n".join(customer),
+        acts=reader.acts,
+    )
