@@ -20,6 +20,7 @@ import policy_guard
 from ingest.chunk import Chunk
 from ingest.procedures import Procedure, read_procedures
 from policy_guard.facts import CaseFacts
+from rag.asks import PROMPTS
 from rag.contract import Citation, Suggestion
 from rag.conversation.handoff import Handoff, fill_ticket, load_tickets
 from rag.conversation.sources import Conflict, lay_console
@@ -31,8 +32,9 @@ from rag.conversation.steps import (
     without_known_items,
 )
 from rag.conversation.turns import Refusal, Turn, read_chat
+from rag.conversation.vocabulary import AgentAct, load_chat_vocabulary
 from rag.drafting.composed import compose_reply
-from rag.facts import local_today
+from rag.facts import local_today, normalise
 from rag.pipeline import SuggestionPipeline
 from rag.readings import FactReading
 
@@ -161,6 +163,10 @@ class ConversationAssistant:
                     reply = composed
                     others = [c for c in citations if c.chunk_id != chunk.id]
                     citations = [_citation(chunk, 0.0), *others]
+        elif self._reason_unasked(suggestion, chat.acts):
+            question = self._reason_question(procs, citations)
+            if question is not None:
+                reply, citations = question
         handoff = self._handoff(choice, reply, facts, chat.slots, chat.personal, today)
         verdict = policy_guard.check(reply, facts)
         if not verdict.allowed:  # never expected: composed scripts pass; keep the pipeline's
@@ -192,6 +198,31 @@ class ConversationAssistant:
             refused=chat.refused,
             handoff=handoff,
         )
+
+    @staticmethod
+    def _reason_unasked(suggestion: Suggestion, acts: list[frozenset[AgentAct]]) -> bool:
+        """The answer turns on the reason, and the agent has not asked for it yet."""
+        return PROMPTS["reason"] in suggestion.ask and not any("reason_question" in a for a in acts)
+
+    @staticmethod
+    def _reason_question(
+        procs: _Procedures, citations: list[Citation]
+    ) -> tuple[str, list[Citation]] | None:
+        """The playbook's own question about the reason ("…필요하신 사유를 말씀할 수 있으실
+        까요?"): a script of the cited playbook that asks it and states no situation."""
+        if not citations:
+            return None
+        vocab = load_chat_vocabulary()
+        source = citations[0].source
+        for chunk in sorted(procs.chunks.values(), key=lambda c: c.index):
+            cond = chunk.conditions
+            if chunk.source != source or chunk.kind != "script" or not chunk.script:
+                continue
+            if cond.ride_statuses or cond.days_min is not None or cond.days_max is not None:
+                continue
+            if "reason_question" in vocab.acts(normalise(chunk.script)):
+                return chunk.script, [_citation(chunk, 0.0), *citations]
+        return None
 
     @staticmethod
     def _handoff(

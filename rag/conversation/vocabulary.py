@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ingest.errors import ConfigError
 
-AgentAct = Literal["identity_question", "collection_notice", "recipient_question", "refusal"]
+AgentAct = Literal[
+    "identity_question", "collection_notice", "recipient_question", "reason_question", "refusal"
+]
 Answer = Literal["yes", "no"]
 
 
