@@ -23,7 +23,6 @@ from policy_guard.facts import CaseFacts
 from rag.asks import PROMPTS
 from rag.contract import Citation, Suggestion
 from rag.conversation.handoff import Handoff, fill_ticket, load_tickets
-from rag.conversation.sources import Conflict, lay_console
 from rag.conversation.steps import (
     StepChoice,
     engaged,
@@ -31,12 +30,11 @@ from rag.conversation.steps import (
     step_chunk,
     without_known_items,
 )
-from rag.conversation.turns import Refusal, Turn, read_chat
+from rag.conversation.turns import Turn, read_chat
 from rag.conversation.vocabulary import AgentAct, load_chat_vocabulary
 from rag.drafting.composed import compose_reply
 from rag.facts import local_today, normalise
 from rag.pipeline import SuggestionPipeline
-from rag.readings import FactReading
 
 log = logging.getLogger(__name__)
 
@@ -68,14 +66,12 @@ class AssistRequest(BaseModel):
 
 
 class Assistance(Suggestion):
-    """Everything ``/v1/suggest`` returns, plus the conversation's own answers."""
+    """Everything ``/v1/suggest`` returns (facts, provenance per fact with its turn, conflicts,
+    refused statements), plus the conversation's own answers."""
 
     step: str | None = None  # the procedure step the reply is for ("④ 발급 필요 정보 확인")
     steps_done: list[str] = Field(default_factory=list)
-    provenance: dict[str, FactReading] = Field(default_factory=dict)
     details: dict[str, str] = Field(default_factory=dict)  # hand-off fields read from the chat
-    conflicts: list[Conflict] = Field(default_factory=list)
-    refused: list[Refusal] = Field(default_factory=list)
     handoff: Handoff | None = None
 
 
@@ -139,13 +135,15 @@ class ConversationAssistant:
         started = time.perf_counter()
         today = today or local_today()
         chat = read_chat(request.conversation, today)
-        facts, provenance, conflicts = lay_console(
-            chat.facts, chat.readings, request.case, request.confirmed
-        )
-        provenance.update(chat.slot_readings)
-        read = dataclasses.replace(chat.question, facts=facts)
         read_ms = _ms(started)
-        suggestion = self.pipeline.suggest(chat.query, facts, today, read)
+        suggestion = self.pipeline.suggest(
+            chat.query,
+            request.case,
+            today,
+            request.confirmed,
+            read=chat.question,
+            readings=chat.readings,
+        )
         facts = suggestion.facts
 
         t = time.perf_counter()
@@ -181,21 +179,21 @@ class ConversationAssistant:
             handoff.kind if handoff else None,
             len(handoff.missing) if handoff else 0,
             citations[0].chunk_id if citations else None,
-            sorted(c.fact for c in conflicts),
-            sorted(r.fact for r in chat.refused),
+            sorted(c.fact for c in suggestion.conflicts),
+            sorted(r.fact for r in suggestion.refused),
         )
         return Assistance(
-            **suggestion.model_dump(exclude={"reply", "citations", "guard", "timings_ms"}),
+            **suggestion.model_dump(
+                exclude={"reply", "citations", "guard", "timings_ms", "provenance"}
+            ),
             reply=reply,
             citations=citations,
             guard=verdict,
             timings_ms=timings,
             step=choice.step.label if choice else None,
             steps_done=list(choice.done) if choice else [],
-            provenance=provenance,
+            provenance={**suggestion.provenance, **chat.slot_readings},
             details=chat.slots,
-            conflicts=conflicts,
-            refused=chat.refused,
             handoff=handoff,
         )
 

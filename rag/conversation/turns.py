@@ -1,15 +1,14 @@
 """Facts read from a chat, turn by turn (spec section 4).
 
-Every customer turn is read on its own with the question reader; the latest statement of a fact
-wins, so a correction ("아 잘못 말했네요, 5일 전이에요") replaces what came before. Agent turns
-are read for what the agent did: asked the 본인확인 question, gave the collection notice, asked
-where to send the statement, refused. The source rules:
-
-- ``driver_consent`` is never set true by text (only the console knows of the OB call);
-- ``identity_verified`` is true only from the customer's "yes" right after the agent's 본인확인
-  question, ``collection_consent`` only from the agreement right after the collection notice;
-- text may always make a disclosure-opening fact more restrictive (a "no" is kept);
-- a demand repeated after the agent's refusal is ``persistent``.
+Every customer turn is read on its own with the question reader; each statement becomes a
+``FactReading`` with its turn index, in the order stated, and ``rag.fact_sources.resolve``
+settles them over the console's case: the latest allowed statement wins, so a correction
+("아 잘못 말했네요, 5일 전이에요") replaces what came before, and the origins each fact accepts
+are data (``rag/vocabulary/fact_fields.yaml``). Agent turns are read for what the agent did:
+asked the 본인확인 question, gave the collection notice, asked where to send the statement,
+asked the reason, refused. The customer's "yes" or "no" right after such a question is a
+``confirmation`` reading, the only kind of text that may establish identity or a consent; a
+demand repeated after the agent's refusal makes the chat ``persistent``.
 """
 
 from __future__ import annotations
@@ -17,21 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from policy_guard.facts import CaseFacts
 from rag.conversation.vocabulary import AgentAct, ChatVocabulary, load_chat_vocabulary
-from rag.facts import QuestionFacts, normalise, read_question, with_ride_timing
-from rag.readings import FactReading
+from rag.facts import QuestionFacts, normalise, read_question
+from rag.readings import FactReading, Method
 
-#: Facts that open a disclosure when true: a text may only ever make them false.
-CONFIRMED_ONLY = {
-    "identity_verified": "identity_question",
-    "collection_consent": "collection_notice",
-}
-CONSOLE_ONLY = ("driver_consent",)
 _LIST_SPLIT = re.compile(r"[,/\n]|\s{2,}")
 _NAME_ONLY = re.compile(r"^[가-힣]{2,4}$")
 
@@ -43,28 +36,14 @@ class Turn(BaseModel):
     text: str = Field(min_length=1)
 
 
-class Refusal(BaseModel):
-    """A reading the source rules did not accept, and why."""
-
-    model_config = ConfigDict(frozen=True)
-
-    fact: str
-    value: Any
-    turn: int
-    origin: str
-    why: str
-
-
 @dataclass
 class ChatReading:
     """What the chat says, before the console's case is laid over it."""
 
-    facts: CaseFacts
-    readings: dict[str, FactReading]  # the winning reading per fact (latest statement)
+    readings: list[FactReading]  # every statement of a case fact, in the order stated
     slots: dict[str, str]  # hand-off fields (purpose, app, …)
     slot_readings: dict[str, FactReading]
     personal: dict[str, str]  # the customer's personal data: attachment only, never logged
-    refused: list[Refusal]
     persistent: bool
     question: QuestionFacts  # the steering signals for the suggestion pipeline
     query: str  # the retrieval query: the customer's turns
@@ -83,16 +62,15 @@ class _Reader:
         self.turns = turns
         self.vocab = vocab
         self.today = today
-        self.readings: dict[str, FactReading] = {}
+        self.readings: list[FactReading] = []
         self.slots: dict[str, FactReading] = {}
         self.personal: dict[str, str] = {}
-        self.refused: list[Refusal] = []
         self.persistent = False
         self.signals: list[QuestionFacts] = []
         self.acts: list[frozenset[AgentAct]] = []
 
     def put(self, reading: FactReading) -> None:
-        self.readings[reading.fact] = reading  # the latest statement wins
+        self.readings.append(reading)
 
     def run(self) -> None:
         refusal_given = notice_given = False
@@ -108,9 +86,12 @@ class _Reader:
             read = read_question(turn.text, self.today)
             self.signals.append(read)
             periods = self._slots(i, turn.text, norm)
-            self._facts(i, turn.text, read, before, skip=("days_since_ride",) if periods else ())
-            if before is not None:
-                self._answer(i, turn.text, norm, before)
+            # The dates of a requested period are no ride date; a fact the customer's answer
+            # settles is read from the answer alone.
+            confirmed = self._answer(i, turn.text, norm, before) if before is not None else []
+            skip = {"days_since_ride"} if periods else set()
+            self._facts(i, turn.text, read, skip | {r.fact for r in confirmed})
+            self.readings.extend(confirmed)
             notice_given = notice_given or (before is not None and "collection_notice" in before)
             self._personal(turn.text, norm, before, notice_given)
             if read.persistent or (
@@ -118,69 +99,38 @@ class _Reader:
             ):
                 self.persistent = True
 
-    def _facts(
-        self,
-        i: int,
-        text: str,
-        read: QuestionFacts,
-        before: frozenset[AgentAct] | None,
-        skip: tuple[str, ...],
-    ) -> None:
+    def _facts(self, i: int, text: str, read: QuestionFacts, skip: set[str]) -> None:
         whole = (0, len(text))
         for fact, value in read.facts.model_dump(exclude_none=True).items():
-            if fact in skip:  # the dates of a requested period are no ride date
-                continue
-            reading = FactReading(
-                fact=fact, value=value, origin="customer", method="rule", span=whole, turn=i
-            )
-            if fact in CONSOLE_ONLY and value is True:
-                self.refused.append(
-                    Refusal(fact=fact, value=value, turn=i, origin="customer", why="console only")
-                )
-                continue
-            act = CONFIRMED_ONLY.get(fact)
-            if act is not None and value is True and (before is None or act not in before):
-                self.refused.append(
-                    Refusal(
-                        fact=fact,
-                        value=value,
-                        turn=i,
-                        origin="customer",
-                        why=f"only an answer right after the agent's {act}",
+            if fact not in skip:
+                self.put(
+                    FactReading(
+                        fact=fact, value=value, origin="customer", method="rule", span=whole, turn=i
                     )
                 )
-                continue
-            self.put(reading)
 
-    def _answer(self, i: int, text: str, norm: str, before: frozenset[AgentAct]) -> None:
+    def _answer(
+        self, i: int, text: str, norm: str, before: frozenset[AgentAct]
+    ) -> list[FactReading]:
+        """The readings the customer's yes or no settles, given what the agent just asked."""
         answer = self.vocab.answer(norm)
         if answer is None:
-            return
+            return []
         kind, span = answer
         yes = kind == "yes"
         where = _span(text, norm, span)
-
-        def confirm(fact: str, value: Any) -> None:
-            self.put(
-                FactReading(
-                    fact=fact,
-                    value=value,
-                    origin="customer",
-                    method="confirmation",
-                    span=where,
-                    turn=i,
-                )
-            )
-
+        settled: list[tuple[str, bool, Method]] = []
         if "identity_question" in before:
-            confirm("identity_verified", yes)
+            settled.append(("identity_verified", yes, "confirmation"))
         if "collection_notice" in before:
-            confirm("collection_consent", yes)
-        if "recipient_question" in before and "alt_recipient" not in self._stated_in(i):
-            confirm("alt_recipient", not yes)
-
-    def _stated_in(self, i: int) -> set[str]:
-        return {f for f, r in self.readings.items() if r.turn == i and r.method == "rule"}
+            settled.append(("collection_consent", yes, "confirmation"))
+        if "recipient_question" in before:
+            # "네" to "계정의 이메일 주소로 발송해 드리면 될까요?": no other address.
+            settled.append(("alt_recipient", not yes, "rule"))
+        return [
+            FactReading(fact=f, value=v, origin="customer", method=m, span=where, turn=i)
+            for f, v, m in settled
+        ]
 
     def _slots(self, i: int, text: str, norm: str) -> bool:
         """Reads the turn's hand-off fields; true when it states a period."""
@@ -220,9 +170,9 @@ class _Reader:
                     break
 
 
-def _recipient(readings: dict[str, FactReading]) -> FactReading | None:
+def _recipient(readings: list[FactReading]) -> FactReading | None:
     """Where the statement goes, as the chat settled it: the account's e-mail or another."""
-    alt = readings.get("alt_recipient")
+    alt = next((r for r in reversed(readings) if r.fact == "alt_recipient"), None)
     if alt is None:
         return None
     value = "다른 이메일" if alt.value else "계정 이메일"
@@ -233,29 +183,25 @@ def read_chat(turns: list[Turn], today: date | None = None) -> ChatReading:
     """Every fact, hand-off field and signal the chat states, with the reading behind each."""
     reader = _Reader(turns, load_chat_vocabulary(), today)
     reader.run()
-    values = {f: r.value for f, r in reader.readings.items()}
-    facts = with_ride_timing(CaseFacts(**values))
     slots = dict(reader.slots)
     recipient = _recipient(reader.readings)
     if recipient is not None:
         slots["recipient"] = recipient
     signals = reader.signals
     question = QuestionFacts(
-        facts=facts,
+        facts=CaseFacts(),  # the facts are settled by ``resolve`` over the readings
         persistent=reader.persistent,
         injection=any(s.injection for s in signals),
-        reason_withheld=bool(signals) and signals[-1].reason_withheld and facts.reason is None,
+        reason_withheld=bool(signals) and signals[-1].reason_withheld,
         request_family=frozenset(x for s in signals for x in s.request_family),
         self_service=any(s.self_service for s in signals),
     )
     customer = [t.text for t in turns if t.role == "customer"]
     return ChatReading(
-        facts=facts,
         readings=reader.readings,
         slots={k: str(v.value) for k, v in slots.items()},
         slot_readings=slots,
         personal=reader.personal,
-        refused=reader.refused,
         persistent=reader.persistent,
         question=question,
         query="\n".join(customer),
