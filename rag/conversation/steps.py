@@ -71,19 +71,19 @@ def engaged(
 
 def step_chunk(choice: StepChoice, chunks: Mapping[str, Chunk], facts: CaseFacts) -> Chunk | None:
     """The script to answer with at this step: the step's situation that fits the case best.
-    At a hand-off step (no script of its own), the closing script of the step before it."""
+    At a hand-off step (no script of its own), the closing script of the step before it, if
+    the playbook wrote one."""
     step = choice.step
     ids = list(step.chunk_ids)
     for fact in required(step, facts):
         ids += choice.procedure.extra_chunk_ids.get(fact, ())
     candidates = [chunks[i] for i in ids if i in chunks and chunks[i].kind == "script"]
     if not candidates and step.handoff is not None:
+        # The closing script written for after a consent was given ("확인 감사합니다 …").
         before = [s for s in choice.procedure.steps if s.number < step.number]
-        if before:
-            scripts = [chunks[i] for i in before[-1].chunk_ids if i in chunks]
-            closing = [c for c in scripts if c.kind == "script"]
-            return closing[-1] if closing else None
-        return None
+        scripts = [chunks[i] for i in before[-1].chunk_ids if i in chunks] if before else []
+        closing = [c for c in scripts if c.kind == "script" and c.conditions.collection_consent]
+        return closing[-1] if closing else None
     # Consents not yet given read as "not given": the step asks for them.
     probe = facts.model_copy(
         update={f: getattr(facts, f) or False for f in ("identity_verified", "collection_consent")}

@@ -25,8 +25,9 @@ from rag.conversation.vocabulary import AgentAct, ChatVocabulary, load_chat_voca
 from rag.facts import QuestionFacts, normalise, read_question
 from rag.readings import FactReading, Method
 
-_LIST_SPLIT = re.compile(r"[,/\n]|\s{2,}")
-_NAME_ONLY = re.compile(r"^[가-힣]{2,4}$")
+_LIST_SPLIT = re.compile(r"[,/\n.·:]|\s+")
+#: A bare name in a list answer: 2-4 syllables, not ending like a sentence ("동의해요").
+_NAME_ONLY = re.compile(r"^[가-힣]{1,3}[가-힣](?<![요다죠네까])$")
 
 
 class Turn(BaseModel):
@@ -165,7 +166,7 @@ class _Reader:
         if before is not None and "collection_notice" in before and "성함" not in self.personal:
             # The notice asks for "[성함, 생년월일, …]": the answer is often a bare list.
             for piece in _LIST_SPLIT.split(text):
-                if _NAME_ONLY.match(piece.strip()):
+                if _NAME_ONLY.match(piece.strip()) and self.vocab.answer(piece) is None:
                     self.personal["성함"] = piece.strip()
                     break
 
