@@ -32,11 +32,11 @@ NOTICE = (
 )
 
 
-def C(text: str) -> dict[str, str]:  # noqa: N802 - reads like the chat
+def C(text: str) -> dict[str, str]:
     return {"role": "customer", "text": text}
 
 
-def A(text: str) -> dict[str, str]:  # noqa: N802
+def A(text: str) -> dict[str, str]:
     return {"role": "agent", "text": text}
 
 

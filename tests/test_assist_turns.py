@@ -24,11 +24,11 @@ NOTICE = (
 REFUSAL = "요청하신 기사님의 연락처 정보는 본인 동의 없이 제공이 어려운 점 양해 부탁드립니다."
 
 
-def C(text: str) -> Turn:  # noqa: N802 - reads like the chat
+def C(text: str) -> Turn:
     return Turn(role="customer", text=text)
 
 
-def A(text: str) -> Turn:  # noqa: N802
+def A(text: str) -> Turn:
     return Turn(role="agent", text=text)
 
 
