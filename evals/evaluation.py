@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
+from evals.chats import ChatResult, chat_metrics, render_chat_section, run_chats
 from evals.compare import MetricDiff, compare_metrics, load_metrics
 from evals.datasets import Dataset
 from evals.evaluators import GuardFn
@@ -77,6 +78,7 @@ def run_info(settings: Settings, dataset: Dataset, seconds: float) -> dict[str, 
         "suggest_cases": len(dataset.suggest),
         "guard_cases": len(dataset.guard),
         "retrieval_cases": len(dataset.retrieval_cases()),
+        "chat_cases": len(dataset.chats),
         "kb_dir": str(settings.kb_dir),
         "embedding_backend": settings.embedding_backend,
         "embedding_model": settings.embedding_model,
@@ -177,6 +179,12 @@ def evaluate(
             retriever, retrieval_cases, modes, progress=progress, prepare=embedder.embed_queries
         )
     guard_results = run_guard(dataset.guard, guard, progress=progress)
+    chat_results: list[ChatResult] = []
+    if dataset.chats:
+        from rag.conversation.assist import ConversationAssistant
+        from rag.pipeline import build_pipeline
+
+        chat_results = run_chats(ConversationAssistant(build_pipeline(settings)), dataset.chats)
 
     metrics: dict[str, Any] = {
         "run": run_info(settings, dataset, time.perf_counter() - started),
@@ -192,6 +200,8 @@ def evaluate(
         "guard": guard_metrics(guard_results),
         "latency": latency_metrics(suggest_results),
     }
+    if chat_results:
+        metrics["chats"] = chat_metrics(chat_results)
     flat = flatten({k: v for k, v in metrics.items() if k != "run"})
     gates = check_thresholds(flat, thresholds)
     diffs = compare_metrics(old, metrics) if old is not None else None
@@ -211,5 +221,11 @@ def evaluate(
         )
         write_compare_plot(out_dir / "compare.png", diffs)
     html = render_report(metrics, suggest_results, guard_results, retrieval_results, gates, diffs)
+    if chat_results:
+        section = render_chat_section(metrics["chats"], chat_results)
+        html = html.replace("</body>", section + "</body>", 1)
+        (out_dir / "chats.jsonl").write_text(
+            "".join(r.model_dump_json() + "\n" for r in chat_results), encoding="utf-8"
+        )
     (out_dir / "report.html").write_text(html, encoding="utf-8")
     return EvalOutcome(metrics=metrics, gates=gates, diffs=diffs, out_dir=out_dir)

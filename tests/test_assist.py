@@ -92,7 +92,7 @@ def test_the_whole_statement_procedure_ends_in_a_ticket(assistant: ConversationA
     assert r.step == "⑥ 아지트 작성"
     assert r.handoff is not None and r.handoff.kind == "agit_ticket"
     assert r.handoff.title == "이용내역서(긴급 복지 지원) 발급 요청"
-    assert r.handoff.fields["purpose"] == "법원" and r.handoff.missing == []
+    assert r.handoff.fields["발급 필요사유 또는 제출처"] == "법원" and r.handoff.missing == []
     assert r.handoff.attachment == {"성함": "홍길동", "이메일 주소": "hong.gd@example.com"}
     shown = r.handoff.text + json.dumps(r.handoff.fields, ensure_ascii=False) + r.reply
     assert "홍길동" not in shown and "hong.gd" not in shown
@@ -151,6 +151,7 @@ def test_a_consent_route_hands_off_to_the_driver_team(assistant: ConversationAss
     assert r.step is None
     assert r.handoff is not None and r.handoff.kind == "ob_transfer"
     assert r.handoff.fields["reason"] == "분실물" and r.handoff.fields["request"] == "차량번호"
+    assert r.handoff.codes["reason"] == "lost_item"
     assert r.handoff.fields["ride_date"].startswith("2026-11-22")
 
 

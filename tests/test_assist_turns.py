@@ -116,6 +116,7 @@ def test_handoff_fields_and_personal_data_from_the_turns() -> None:
     template = next(t for t in load_tickets().tickets if t.kind == "agit_ticket")
     ticket = fill_ticket(template, facts, chat.slots, chat.personal, check, TODAY)
     assert ticket.missing == []
+    assert ticket.fields["발급요청 기간"] == "2024년 01월 01일 ~ 2024년 03월 31일"
     assert ticket.attachment == {"성함": "홍길동", "이메일 주소": "hong.gd@example.com"}
     for value in chat.personal.values():
         assert value not in ticket.text
@@ -127,6 +128,8 @@ def test_personal_data_caught_by_a_field_is_scrubbed_from_the_ticket() -> None:
     template = next(t for t in load_tickets().tickets if t.kind == "agit_ticket")
     slots = {"purpose": "홍길동 회사 제출"}
     ticket = fill_ticket(template, CaseFacts(), slots, {"성함": "홍길동"}, check, TODAY)
-    assert "홍길동" not in ticket.text and "홍길동" not in ticket.fields["purpose"]
+    assert (
+        "홍길동" not in ticket.text and "홍길동" not in ticket.fields["발급 필요사유 또는 제출처"]
+    )
     assert ticket.attachment == {"성함": "홍길동"}
-    assert set(ticket.missing) == {"app", "include_cancelled", "period", "recipient"}
+    assert set(ticket.missing) == {"호출 앱", "취소내역 포함 여부", "발급요청 기간", "수신 이메일"}

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from importlib import resources
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -33,6 +34,7 @@ class TicketField(BaseModel):
     label: str = Field(min_length=1)
     source: str | None = Field(default=None, alias="from")  # default: ``name``
     values: dict[str, str] = Field(default_factory=dict)
+    format: Literal["date_range"] | None = None
 
 
 class TicketTemplate(BaseModel):
@@ -81,12 +83,30 @@ def load_tickets() -> TicketBook:
 class Handoff(BaseModel):
     kind: str
     title: str
-    fields: dict[str, str]  # known fields by name
-    labels: dict[str, str]  # name -> the label the receiving team reads
+    fields: dict[str, str]  # known fields by name, as the receiving team reads them
+    codes: dict[str, str]  # name -> the case fact's own value, for fields taken from one
     missing: list[str]  # field names still unknown
     text: str  # ready to paste into the ticket: no personal data
     attachment: dict[str, str]  # the customer's personal data, for the attached sheet
     guard: Verdict
+
+
+_DATE = re.compile(r"(?:(\d{4}|\d{2}) ?[년./-] ?)?(\d{1,2}) ?[월./-] ?(\d{1,2}) ?일?")
+
+
+def date_range(text: str) -> str:
+    """ "2025.12.01~2026.02.28", "2025년 7월 1일~7월 31일" → "2025년 12월 01일 ~ 2026년 02월
+    28일"; text with no two full dates is kept as written."""
+    found = _DATE.findall(text)
+    if len(found) != 2 or not found[0][0]:
+        return text
+    out: list[str] = []
+    year = found[0][0]
+    for y, m, d in found:
+        year = y or year
+        full = year if len(year) == 4 else f"20{year}"
+        out.append(f"{full}년 {int(m):02d}월 {int(d):02d}일")
+    return " ~ ".join(out)
 
 
 def _value(field: TicketField, facts: CaseFacts, slots: Mapping[str, str], today: date) -> str:
@@ -98,7 +118,14 @@ def _value(field: TicketField, facts: CaseFacts, slots: Mapping[str, str], today
         if source == "days_since_ride":
             return f"{(today - timedelta(days=int(raw))).isoformat()} ({raw}일 전)"
         return field.values.get(str(raw), str(raw))
-    return slots.get(source, "")
+    value = slots.get(source, "")
+    return date_range(value) if value and field.format == "date_range" else value
+
+
+def _code(field: TicketField, facts: CaseFacts) -> str | None:
+    source = field.source or field.name
+    raw = getattr(facts, source, None) if source in CaseFacts.model_fields else None
+    return None if raw is None else str(raw)
 
 
 def _scrub(value: str, personal: Mapping[str, str]) -> str:
@@ -144,7 +171,11 @@ def fill_ticket(
         kind=template.kind,
         title=template.title,
         fields=fields,
-        labels={f.name: f.label for f in template.fields},
+        codes={
+            f.name: code
+            for f in template.fields
+            if f.name in fields and (code := _code(f, facts)) is not None
+        },
         missing=[f.name for f in template.fields if f.name not in fields],
         text=text,
         attachment=attachment,
