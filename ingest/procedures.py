@@ -168,6 +168,24 @@ def _build_step(number: int, chunks: list[Chunk], at: int, vocab: ProcedureVocab
     )
 
 
+def step_labels(chunks: Iterable[Chunk]) -> dict[str, str]:
+    """Chunk id -> the numbered step heading it sits under ("② 앱 이용기록 확인 안내"), for
+    every script chunk of a section that names a 응대순서 (a lone numbered step included)."""
+    items = list(chunks)
+    marker = re.compile(load_vocabulary().marker)
+    marked = {(c.source, c.section.split(" > ")[0]) for c in items if marker.search(c.text)}
+    out: dict[str, str] = {}
+    for chunk in items:
+        parts = chunk.section.split(" > ")
+        at = _step_position(parts)
+        if chunk.kind != "script" or at is None or (chunk.source, parts[0]) not in marked:
+            continue
+        head = _STEP_HEAD.match(re.sub(r"\s+", " ", parts[at]).strip())
+        if head is not None:
+            out[chunk.id] = f"{head.group(1)} {head.group(2).strip()}"
+    return out
+
+
 def read_procedures(chunks: Iterable[Chunk]) -> list[Procedure]:
     """Every procedure of the given chunks (any number of playbooks)."""
     vocab = load_vocabulary()

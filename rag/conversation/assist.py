@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 import policy_guard
 from ingest.chunk import Chunk
-from ingest.procedures import Procedure, read_procedures
+from ingest.procedures import Procedure, read_procedures, step_labels
 from policy_guard.facts import CaseFacts
 from rag.asks import PROMPTS
 from rag.contract import Citation, Suggestion
@@ -39,6 +39,10 @@ from rag.pipeline import SuggestionPipeline
 log = logging.getLogger(__name__)
 
 MAX_TURNS = 200
+#: Agent questions that only a procedure's steps ask: once asked, the chat is inside it.
+_STEP_ACTS: frozenset[AgentAct] = frozenset(
+    {"identity_question", "collection_notice", "recipient_question"}
+)
 
 
 class AssistRequest(BaseModel):
@@ -80,6 +84,7 @@ class _Procedures:
     generation: str
     chunks: Mapping[str, Chunk]
     by_source: Mapping[str, list[Procedure]]
+    labels: Mapping[str, str]  # chunk id -> the numbered step heading it answers under
 
 
 def _ms(since: float) -> float:
@@ -112,12 +117,18 @@ class ConversationAssistant:
                 by_source: dict[str, list[Procedure]] = {}
                 for proc in read_procedures(snap.chunks.values()):
                     by_source.setdefault(proc.source, []).append(proc)
-                current = _Procedures(snap.generation, dict(snap.chunks), by_source)
+                labels = step_labels(snap.chunks.values())
+                current = _Procedures(snap.generation, dict(snap.chunks), by_source, labels)
                 self._procedures = current
             return current
 
     def _choose(
-        self, procs: _Procedures, suggestion: Suggestion, facts: CaseFacts, slots: dict[str, str]
+        self,
+        procs: _Procedures,
+        suggestion: Suggestion,
+        facts: CaseFacts,
+        slots: dict[str, str],
+        agent_asked: bool,
     ) -> StepChoice | None:
         cited = suggestion.citations[0] if suggestion.citations else None
         if cited is not None:
@@ -127,7 +138,7 @@ class ConversationAssistant:
                 p for ps in procs.by_source.values() for p in ps if facts.request in p.requests
             ]
         for proc in candidates:
-            if engaged(proc, facts, slots, cited.chunk_id if cited else None):
+            if engaged(proc, facts, slots, cited.chunk_id if cited else None, agent_asked):
                 return next_step(proc, facts, slots)
         return None
 
@@ -148,7 +159,8 @@ class ConversationAssistant:
 
         t = time.perf_counter()
         procs = self.procedures()
-        choice = self._choose(procs, suggestion, facts, chat.slots)
+        asked = any(a & _STEP_ACTS for a in chat.acts)
+        choice = self._choose(procs, suggestion, facts, chat.slots, asked)
         reply, citations = suggestion.reply, list(suggestion.citations)
         if choice is not None:
             chunk = step_chunk(choice, procs.chunks, facts)
@@ -170,6 +182,7 @@ class ConversationAssistant:
         if not verdict.allowed:  # never expected: composed scripts pass; keep the pipeline's
             reply, citations = suggestion.reply, list(suggestion.citations)
             verdict = policy_guard.check(reply, facts)
+        cited_id = citations[0].chunk_id if citations else None
         timings = {**suggestion.timings_ms, "turns": read_ms, "steps": _ms(t)}
         timings["total"] = _ms(started)
         log.info(
@@ -190,7 +203,7 @@ class ConversationAssistant:
             citations=citations,
             guard=verdict,
             timings_ms=timings,
-            step=choice.step.label if choice else None,
+            step=choice.step.label if choice else procs.labels.get(cited_id or ""),
             steps_done=list(choice.done) if choice else [],
             provenance={**suggestion.provenance, **chat.slot_readings},
             details=chat.slots,

@@ -55,15 +55,20 @@ def next_step(procedure: Procedure, facts: CaseFacts, slots: Mapping[str, str]) 
 
 
 def engaged(
-    procedure: Procedure, facts: CaseFacts, slots: Mapping[str, str], cited: str | None
+    procedure: Procedure,
+    facts: CaseFacts,
+    slots: Mapping[str, str],
+    cited: str | None,
+    agent_asked: bool,
 ) -> bool:
-    """The chat is inside the procedure: the cited situation is one of its steps, or the chat
-    already settles something a step establishes (a 제출처, an answered 본인확인 …)."""
+    """The chat is inside the procedure: the cited situation is one of its steps, the agent
+    already asked one of its questions, or the customer asks for what the procedure is for and
+    the chat settles something a step establishes (a 제출처, an answered 본인확인 …)."""
     ids = {cid for s in procedure.steps for cid in s.chunk_ids}
     ids |= {cid for group in procedure.extra_chunk_ids.values() for cid in group}
-    if cited is not None and cited in ids:
+    if (cited is not None and cited in ids) or agent_asked:
         return True
-    if facts.request is not None and facts.request not in procedure.requests:
+    if facts.request is None or facts.request not in procedure.requests:
         return False
     settled = {f for s in procedure.steps for f in (*s.establishes, *s.establishes_when)}
     return any(is_known(f, facts, slots) for f in settled)

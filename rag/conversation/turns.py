@@ -25,6 +25,7 @@ from rag.conversation.vocabulary import AgentAct, ChatVocabulary, load_chat_voca
 from rag.facts import QuestionFacts, normalise, read_question
 from rag.readings import FactReading, Method
 
+EMAIL = "이메일 주소"  # the personal item that says where a statement goes
 _LIST_SPLIT = re.compile(r"[,/\n.·:]|\s+")
 #: A bare name in a list answer: 2-4 syllables, not ending like a sentence ("동의해요").
 _NAME_ONLY = re.compile(r"^[가-힣]{1,3}[가-힣](?<![요다죠네까])$")
@@ -86,15 +87,20 @@ class _Reader:
             before = self.acts[i - 1] if i > 0 and self.turns[i - 1].role == "agent" else None
             read = read_question(turn.text, self.today)
             self.signals.append(read)
-            periods = self._slots(i, turn.text, norm)
-            # The dates of a requested period are no ride date; a fact the customer's answer
-            # settles is read from the answer alone.
-            confirmed = self._answer(i, turn.text, norm, before) if before is not None else []
-            skip = {"days_since_ride"} if periods else set()
-            self._facts(i, turn.text, read, skip | {r.fact for r in confirmed})
-            self.readings.extend(confirmed)
+            shadowed = self._slots(i, turn.text, norm)
+            stated = set(read.facts.model_dump(exclude_none=True))
+            # A fact the customer's answer settles is read from the answer alone, unless the
+            # turn states it outright ("아니요, 다른 메일로 받을게요").
+            confirmed = [
+                r
+                for r in (self._answer(i, turn.text, norm, before) if before is not None else [])
+                if r.method == "confirmation" or r.fact not in stated
+            ]
             notice_given = notice_given or (before is not None and "collection_notice" in before)
-            self._personal(turn.text, norm, before, notice_given)
+            if self._personal(turn.text, norm, before, notice_given):
+                shadowed.add("days_since_ride")  # a birth date is no ride date
+            self._facts(i, turn.text, read, shadowed | {r.fact for r in confirmed})
+            self.readings.extend(confirmed)
             if read.persistent or (
                 refusal_given and (read.facts.request is not None or self.vocab.demands_again(norm))
             ):
@@ -133,9 +139,10 @@ class _Reader:
             for f, v, m in settled
         ]
 
-    def _slots(self, i: int, text: str, norm: str) -> bool:
-        """Reads the turn's hand-off fields; true when it states a period."""
+    def _slots(self, i: int, text: str, norm: str) -> set[str]:
+        """Reads the turn's hand-off fields; returns the case facts they shadow."""
         seen: set[str] = set()
+        shadowed: set[str] = set()
         for phrase in self.vocab.slots:
             if phrase.slot in seen:
                 continue
@@ -143,6 +150,7 @@ class _Reader:
             if got is None:
                 continue
             seen.add(phrase.slot)
+            shadowed.update(phrase.shadows)
             value, span = got
             self.slots[phrase.slot] = FactReading(
                 fact=phrase.slot,
@@ -152,23 +160,27 @@ class _Reader:
                 span=_span(text, norm, span),
                 turn=i,
             )
-        return "period" in seen
+        return shadowed
 
     def _personal(
         self, text: str, norm: str, before: frozenset[AgentAct] | None, notice_given: bool
-    ) -> None:
+    ) -> bool:
+        """Reads the customer's personal data; true when the turn gave a date of it."""
+        dated = False
         for item in self.vocab.personal:
             if item.after_notice and not notice_given:
                 continue
             m = re.search(item.pattern, text, re.IGNORECASE) or re.search(item.pattern, norm)
             if m is not None:
                 self.personal[item.item] = m.group("value").strip()
+                dated = dated or (item.after_notice and bool(re.search(r"\d", m.group("value"))))
         if before is not None and "collection_notice" in before and "성함" not in self.personal:
             # The notice asks for "[성함, 생년월일, …]": the answer is often a bare list.
             for piece in _LIST_SPLIT.split(text):
                 if _NAME_ONLY.match(piece.strip()) and self.vocab.answer(piece) is None:
                     self.personal["성함"] = piece.strip()
                     break
+        return dated
 
 
 def _recipient(readings: list[FactReading]) -> FactReading | None:
@@ -186,6 +198,11 @@ def read_chat(turns: list[Turn], today: date | None = None) -> ChatReading:
     reader.run()
     slots = dict(reader.slots)
     recipient = _recipient(reader.readings)
+    if recipient is None and reader.personal.get(EMAIL):
+        # The address came with the collection consent (a withdrawn customer's, for one).
+        recipient = FactReading(
+            fact="recipient", value="고객 제공 이메일 (첨부)", origin="customer", method="rule"
+        )
     if recipient is not None:
         slots["recipient"] = recipient
     signals = reader.signals

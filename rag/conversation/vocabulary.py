@@ -32,6 +32,7 @@ class SlotPhrase(BaseModel):
     slot: str = Field(min_length=1)
     pattern: str
     value: str | None = None  # fixed value; None: the pattern's "value" group
+    shadows: list[str] = Field(default_factory=list)  # case facts not read from that turn
 
     @field_validator("pattern")
     @classmethod
