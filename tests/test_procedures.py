@@ -10,7 +10,7 @@ from conftest import KB_DIR
 from ingest.chunker import chunk_document
 from ingest.procedures import Procedure, facts_named, read_procedures
 from policy_guard.facts import CaseFacts
-from rag.conversation.steps import next_step, without_known_items
+from rag.conversation.steps import next_step
 
 DATA = Path(__file__).parent / "data" / "procedure_kb"
 
@@ -121,8 +121,7 @@ def test_next_step_is_the_first_not_done(
     assert list(choice.done) == done
 
 
-def test_checklist_lines_already_answered_are_dropped() -> None:
-    reply = "아래 내용 확인 부탁드려요.\n\n- 발급 필요사유 또는 제출처: (예시)\n- 호출 앱: (선택)"
-    out = without_known_items(reply, CaseFacts(), {"purpose": "법원"})
-    assert "제출처" not in out and "- 호출 앱: (선택)" in out
+def test_checklist_labels_name_their_facts() -> None:
     assert facts_named("발급요청 기간") == ["period"]
+    assert facts_named("발급 필요사유 또는 제출처") == ["purpose"]
+    assert facts_named("호출 앱") == ["app"]

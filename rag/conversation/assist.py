@@ -28,7 +28,6 @@ from rag.conversation.steps import (
     engaged,
     next_step,
     step_chunk,
-    without_known_items,
 )
 from rag.conversation.turns import Turn, read_chat
 from rag.conversation.vocabulary import AgentAct, load_chat_vocabulary
@@ -168,7 +167,6 @@ class ConversationAssistant:
                 composed = compose_reply(
                     chunk, facts, policy_guard.check, policy_guard.disclosure_allowed
                 ).reply
-                composed = without_known_items(composed, facts, chat.slots)
                 if composed:
                     reply = composed
                     others = [c for c in citations if c.chunk_id != chunk.id]

@@ -5,18 +5,16 @@ step before it is done.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ingest.chunk import Chunk
-from ingest.procedures import Procedure, Step, facts_named
+from ingest.procedures import Procedure, Step
 from policy_guard.facts import CaseFacts
 from rag.selection import fit_conditions
 
 #: Facts a step settles only when they are true (a "no" keeps the step open).
 _MUST_BE_TRUE = frozenset({"identity_verified", "collection_consent"})
-_CHECK_LINE = re.compile(r"^\s*[-•·]\s*([^:：\n]{2,40})\s*[:：].*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -102,17 +100,6 @@ def step_chunk(choice: StepChoice, chunks: Mapping[str, Chunk], facts: CaseFacts
         if best is None or key < best[0]:
             best = (key, chunk)
     return best[1] if best else None
-
-
-def without_known_items(reply: str, facts: CaseFacts, slots: Mapping[str, str]) -> str:
-    """A checklist reply ("- 호출 앱: …") without the lines the chat already answered."""
-
-    def keep(m: re.Match[str]) -> str:
-        named = facts_named(m.group(1))
-        return "" if named and all(is_known(f, facts, slots) for f in named) else m.group(0)
-
-    out = _CHECK_LINE.sub(keep, reply)
-    return re.sub(r"\n{3,}", "\n\n", out).strip()
 
 
 def labels(steps: Sequence[Step]) -> list[str]:

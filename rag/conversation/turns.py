@@ -13,6 +13,7 @@ demand repeated after the agent's refusal makes the chat ``persistent``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -99,6 +100,10 @@ class _Reader:
             notice_given = notice_given or (before is not None and "collection_notice" in before)
             if self._personal(turn.text, norm, before, notice_given):
                 shadowed.add("days_since_ride")  # a birth date is no ride date
+            if read.facts.reason is None and self.vocab.gives_reason(norm):
+                read = dataclasses.replace(
+                    read, facts=read.facts.model_copy(update={"reason": "other"})
+                )
             self._facts(i, turn.text, read, shadowed | {r.fact for r in confirmed})
             self.readings.extend(confirmed)
             if read.persistent or (

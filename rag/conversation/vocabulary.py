@@ -73,6 +73,7 @@ class ChatVocabulary(BaseModel):
     agent_acts: dict[AgentAct, list[str]]
     customer_answers: dict[Answer, list[str]]
     demands: list[str]
+    reason_given: list[str] = Field(default_factory=list)
     slots: list[SlotPhrase]
     personal: list[PersonalItem]
 
@@ -97,6 +98,9 @@ class ChatVocabulary(BaseModel):
                 if m is not None:
                     return kind, m.span()
         return None
+
+    def gives_reason(self, text: str) -> bool:
+        return any(re.search(p, text) for p in self.reason_given)
 
     def demands_again(self, text: str) -> bool:
         return any(re.search(p, text) for p in self.demands)
