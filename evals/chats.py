@@ -148,6 +148,27 @@ def run_chats(assistant: Assistant, cases: Sequence[ChatCase]) -> list[ChatResul
     return results
 
 
+class Pasted(Protocol):
+    def suggest(self, question: str, case: CaseFacts) -> Any: ...
+
+
+def run_pasted(pipeline: Pasted, cases: Sequence[ChatCase]) -> dict[str, Any]:
+    """The baseline: each chat's customer turns pasted into ``ask`` as one question, judged by
+    the same reply checks (the reply must hold / must not hold)."""
+    passed = leaked = 0
+    for case in cases:
+        question = "\n".join(t["text"] for t in case.conversation if t.get("role") == "customer")
+        reply = pipeline.suggest(question, case.case).reply
+        problems = _reply_problems(case, reply)
+        passed += not problems
+        leaked += any(p.startswith("matches") for p in problems)
+    return {
+        "n": len(cases),
+        "reply_pass_rate": _ratio(passed, len(cases)),
+        "exclude_violations": leaked,
+    }
+
+
 def _ratio(num: int, den: int) -> float | None:
     return round(num / den, 4) if den else None
 
@@ -168,6 +189,10 @@ def chat_metrics(results: Sequence[ChatResult]) -> dict[str, Any]:
             sum(r.facts_right for r in results), sum(r.facts_total for r in results)
         ),
         "reply_pass_rate": _ratio(sum(r.reply_ok for r in results), len(results)),
+        # Replies holding what they must not (a withheld value, a premature promise).
+        "exclude_violations": sum(
+            any(p.startswith("matches") for p in r.reply_problems) for r in results
+        ),
         "handoff_kind_accuracy": _ratio(
             sum(bool(r.handoff_kind_ok) for r in with_ticket), len(with_ticket)
         ),

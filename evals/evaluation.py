@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from evals.chats import ChatResult, chat_metrics, render_chat_section, run_chats
+from evals.chats import ChatResult, chat_metrics, render_chat_section, run_chats, run_pasted
 from evals.compare import MetricDiff, compare_metrics, load_metrics
 from evals.datasets import Dataset
 from evals.evaluators import GuardFn
@@ -184,7 +184,9 @@ def evaluate(
         from rag.conversation.assist import ConversationAssistant
         from rag.pipeline import build_pipeline
 
-        chat_results = run_chats(ConversationAssistant(build_pipeline(settings)), dataset.chats)
+        chat_pipeline = build_pipeline(settings)
+        chat_results = run_chats(ConversationAssistant(chat_pipeline), dataset.chats)
+        pasted = run_pasted(chat_pipeline, dataset.chats)
 
     metrics: dict[str, Any] = {
         "run": run_info(settings, dataset, time.perf_counter() - started),
@@ -201,7 +203,7 @@ def evaluate(
         "latency": latency_metrics(suggest_results),
     }
     if chat_results:
-        metrics["chats"] = chat_metrics(chat_results)
+        metrics["chats"] = {**chat_metrics(chat_results), "pasted_into_ask": pasted}
     flat = flatten({k: v for k, v in metrics.items() if k != "run"})
     gates = check_thresholds(flat, thresholds)
     diffs = compare_metrics(old, metrics) if old is not None else None
