@@ -53,9 +53,12 @@ class _Collect(logging.Handler):
 @pytest.fixture(scope="module")
 def log_lines() -> Iterator[list[str]]:
     handler = _Collect()
-    logging.getLogger().addHandler(handler)
+    loggers = [logging.getLogger(name) for name in ("agent_assist", "rag")]
+    for logger in loggers:
+        logger.addHandler(handler)
     yield handler.lines
-    logging.getLogger().removeHandler(handler)
+    for logger in loggers:
+        logger.removeHandler(handler)
 
 
 @pytest.fixture(scope="module")
