@@ -50,7 +50,10 @@ class AssistRequest(BaseModel):
     conversation: list[Turn] = Field(min_length=1, max_length=MAX_TURNS)
     case: CaseFacts = Field(default_factory=CaseFacts)
     #: Facts the agent has checked: a conflict on them is settled by the console's value.
-    confirmed: list[str] = Field(default_factory=list)
+    confirmed: list[str] = Field(
+        default_factory=list,
+        json_schema_extra={"items": {"type": "string", "enum": list(CaseFacts.model_fields)}},
+    )
 
     @field_validator("conversation")
     @classmethod
