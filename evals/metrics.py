@@ -13,6 +13,7 @@ from typing import Any, get_args
 
 import numpy as np
 
+from evals.datasets import GROUP_TAG
 from evals.runner import GuardResult, RetrievalResult, SuggestResult
 from policy_guard.verdict import RuleId
 
@@ -112,8 +113,27 @@ def suggest_metrics(results: Sequence[SuggestResult]) -> dict[str, Any]:
         for tag in r.tags:
             by_tag[tag].append(r)
     out["by_section"] = {k: _pass_block(v) for k, v in sorted(by_section.items())}
-    out["by_tag"] = {k: _pass_block(v) for k, v in sorted(by_tag.items())}
+    out["by_tag"] = {
+        k: _pass_block(v) for k, v in sorted(by_tag.items()) if not k.startswith(GROUP_TAG)
+    }
+    out["consistency"] = consistency(results)
     return out
+
+
+def consistency(results: Sequence[SuggestResult]) -> dict[str, Any]:
+    """pass^k over paraphrase groups: a situation counts only if every phrasing of it passed."""
+    groups: dict[str, list[bool]] = defaultdict(list)
+    for r in results:
+        for tag in r.tags:
+            if tag.startswith(GROUP_TAG):
+                groups[tag.removeprefix(GROUP_TAG)].append(r.passed)
+    failing = sorted(g for g, v in groups.items() if not all(v))
+    return {
+        "groups": len(groups),
+        "all_passed": len(groups) - len(failing),
+        "pass_k": _ratio(len(groups) - len(failing), len(groups)),
+        "failing_groups": failing,
+    }
 
 
 def guard_metrics(results: Sequence[GuardResult]) -> dict[str, Any]:
