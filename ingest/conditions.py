@@ -156,9 +156,7 @@ def _day_is_one_alternative(text: str) -> bool:
     return len(parts) >= 3 and 0 < with_days < len(parts)
 
 
-def read_reasons(
-    text: str, vocabulary: Vocabulary | None = None
-) -> tuple[list[str], list[str]]:
+def read_reasons(text: str, vocabulary: Vocabulary | None = None) -> tuple[list[str], list[str]]:
     """(reasons the heading is for, reasons it excludes), clause by clause."""
     vocab = vocabulary or load_vocabulary()
     clauses = [*re.findall(r"\(([^()]*)\)", text), re.sub(r"\([^()]*\)", " ", text)]
@@ -204,9 +202,7 @@ def read_conditions(heading: str) -> ChunkConditions:
 def states_window(conditions: ChunkConditions) -> bool:
     """A time window (days, and any other ``*_min`` / ``*_max`` bound): the heading is one
     window of a numbered partition ("1. 탑승 3일 이내", "2. 탑승 3일 이후")."""
-    return any(
-        value is not None for name, value in conditions if name.endswith(("_min", "_max"))
-    )
+    return any(value is not None for name, value in conditions if name.endswith(("_min", "_max")))
 
 
 def is_other_situation(heading: str) -> bool:

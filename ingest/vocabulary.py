@@ -69,6 +69,22 @@ class TopicTerm(Term):
     group: str = Field(pattern=_ID)
 
 
+class Slot(BaseModel):
+    """A placeholder form of a script; ``rule``: the guard rule deciding the value it stands for."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID)
+    label: str = Field(min_length=1)
+    pattern: str
+    rule: str | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _check_pattern(cls, value: str) -> str:
+        return _compiled([value])[0]
+
+
 class Vocabulary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -77,11 +93,12 @@ class Vocabulary(BaseModel):
     services: list[ServiceTerm]
     topics: list[TopicTerm] = Field(default_factory=list)
     personal_data: list[Term] = Field(default_factory=list)
+    slots: list[Slot] = Field(default_factory=list)
     ordinary_words: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Vocabulary:
-        for name in ("requests", "reasons", "services", "topics", "personal_data"):
+        for name in ("requests", "reasons", "services", "topics", "personal_data", "slots"):
             ids = [t.id for t in getattr(self, name)]
             twice = sorted({i for i in ids if ids.count(i) > 1})
             if twice:

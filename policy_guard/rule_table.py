@@ -154,9 +154,9 @@ class Rule(BaseModel):
 
     def allow_for(self, case: CaseFacts) -> Allow:
         """The allow condition for the case's service."""
-        if self.allow_services and case.service is not None:
-            if case.service not in self.allow_services:
-                return self.otherwise
+        named = case.service is not None and bool(self.allow_services)
+        if named and case.service not in self.allow_services:
+            return self.otherwise
         return self.allow
 
     def allows(self, case: CaseFacts) -> bool:
