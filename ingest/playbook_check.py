@@ -147,7 +147,7 @@ def _slots(script: str, vocab: Vocabulary) -> list[Slot]:
                 s
                 for s in vocab.slots
                 if any(
-                    sm.start() <= m.start() < sm.end() or m.start() <= sm.start() < m.end()
+                    sm.start() <= m.start() and m.end() <= sm.end()
                     for sm in re.finditer(s.pattern, script)
                 )
             ),
