@@ -72,7 +72,8 @@ def test_a_new_request_is_a_data_change(tmp_path: Path) -> None:
     raw = (REPO / "ingest" / "vocabulary.yaml").read_text(encoding="utf-8")
     raw = raw.replace(
         "reasons:\n",
-        "  - {id: parking_ticket, label: 주차권, party: none, phrases: ['주차권\\s*재발급']}\n\nreasons:\n",
+        "  - {id: parking_ticket, label: 주차권, party: none,\n"
+        "     phrases: ['주차권\\s*재발급']}\n\nreasons:\n",
         1,
     )
     path = tmp_path / "vocabulary.yaml"
