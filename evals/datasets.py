@@ -27,6 +27,7 @@ from pydantic import (
 from evals.sections import normalise_path, section_matches
 from ingest.errors import UserError
 from policy_guard.facts import CaseFacts
+from policy_guard.rule_table import load_rules
 from policy_guard.verdict import RuleId
 
 CaseKind = Literal["suggest", "guard", "retrieval"]
@@ -103,6 +104,9 @@ class GuardCase(_Case):
     def _consistent(self) -> GuardCase:
         if self.allowed == bool(self.rules):
             raise ValueError("'allowed' must be true exactly when 'rules' is empty")
+        unknown = [r for r in self.rules if r not in load_rules().ids]
+        if unknown:
+            raise ValueError(f"unknown rule id(s) {unknown}: not in policy_guard/rules.yaml")
         return self
 
 
