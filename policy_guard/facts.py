@@ -13,7 +13,9 @@ from importlib import resources
 from typing import Annotated, Literal, get_args
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 Request = Literal[
     "driver_phone", "vehicle_plate", "driver_name", "driver_account", "usage_statement"
@@ -57,9 +59,23 @@ def _known(fact: str) -> Callable[[str], str]:
     return check
 
 
+class _KnownValuesSchema:
+    """The JSON schema lists the values the rule data knows (read when a schema is made)."""
+
+    def __init__(self, fact: str) -> None:
+        self.fact = fact
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema["enum"] = sorted(known_values(self.fact))
+        return schema
+
+
 #: A request or reason named by the rule data (the spec's values among them).
-RequestValue = Annotated[str, AfterValidator(_known("request"))]
-ReasonValue = Annotated[str, AfterValidator(_known("reason"))]
+RequestValue = Annotated[str, AfterValidator(_known("request")), _KnownValuesSchema("request")]
+ReasonValue = Annotated[str, AfterValidator(_known("reason")), _KnownValuesSchema("reason")]
 
 
 class CaseFacts(BaseModel):
