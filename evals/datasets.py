@@ -11,10 +11,11 @@ import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     AliasChoices,
     BaseModel,
     ConfigDict,
@@ -92,21 +93,25 @@ class SuggestCase(_Case):
         return groups
 
 
+def _known_rule(rule_id: str) -> str:
+    """A rule id is one the rule data defines."""
+    if rule_id not in load_rules().ids:
+        raise ValueError(f"unknown rule id {rule_id!r}: not in policy_guard/rules.yaml")
+    return rule_id
+
+
 class GuardCase(_Case):
     """A draft with case facts, and the guard's expected verdict."""
 
     draft: str = Field(min_length=1)
     case: CaseFacts = Field(default_factory=CaseFacts)
     allowed: bool
-    rules: list[RuleId] = Field(default_factory=list)
+    rules: list[Annotated[RuleId, AfterValidator(_known_rule)]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> GuardCase:
         if self.allowed == bool(self.rules):
             raise ValueError("'allowed' must be true exactly when 'rules' is empty")
-        unknown = [r for r in self.rules if r not in load_rules().ids]
-        if unknown:
-            raise ValueError(f"unknown rule id(s) {unknown}: not in policy_guard/rules.yaml")
         return self
 
 

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ingest.errors import ConfigError
+from policy_guard.facts import known_values
 
 VOCABULARY_FILE = "vocabulary.yaml"
 _ID = r"^[a-z][a-z0-9_]*$"
@@ -108,6 +109,16 @@ class Vocabulary(BaseModel):
             missing = [m for m in r.means if m not in request_ids or m == r.id]
             if missing:
                 raise ValueError(f"requests[{r.id}].means: unknown request {missing}")
+        # The case facts may name only what the rule data knows (policy_guard/rules.yaml facts).
+        for name, fact in (("requests", "request"), ("reasons", "reason")):
+            known = known_values(fact)
+            for i, term in enumerate(getattr(self, name)):
+                is_value = not getattr(term, "means", [])
+                if is_value and term.id not in known:
+                    raise ValueError(
+                        f"{name}[{i}] ({term.id}): not a {fact} value of policy_guard/rules.yaml "
+                        f"facts.{fact}: add it there too"
+                    )
         service_ids = {s.id for s in self.services}
         for s in self.services:
             if s.family is not None and s.family not in service_ids:

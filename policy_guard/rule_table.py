@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from policy_guard.facts import CaseFacts
+from policy_guard.facts import REASONS, REQUESTS, CaseFacts
 from policy_guard.verdict import SPEC_RULE_IDS, RuleId
 
 FactName = Literal[
@@ -178,6 +178,15 @@ class RuleTable(BaseModel):
         missing = [i for i in SPEC_RULE_IDS if i not in ids]
         if missing:
             raise ValueError(f"rules: the spec's rules are missing: {', '.join(missing)}")
+        open_facts: tuple[tuple[FactName, tuple[str, ...]], ...] = (
+            ("request", REQUESTS),
+            ("reason", REASONS),
+        )
+        for fact, spec in open_facts:
+            label = self.facts.get(fact)
+            absent = [v for v in spec if label is None or v not in label.values]
+            if absent:
+                raise ValueError(f"facts.{fact}.values: the spec's values are missing: {absent}")
         return self
 
     @property

@@ -246,7 +246,8 @@ class SuggestionPipeline:
         # Once the request is known, the words naming it no longer tell situations apart.
         situational = frozenset(tokenize(without_item_words(question))) if facts.request else asked
         book, selection = self._select(hits, facts, signals, catalog, situational)
-        evidence = gather(facts, hits, catalog, book, asked, read.request_family)
+        topics = frozenset(topic for topic, _ in signals.topics)
+        evidence = gather(facts, hits, catalog, book, asked, read.request_family, topics)
         grounded = (
             selection is not None
             and selection.chosen is not None

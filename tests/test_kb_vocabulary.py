@@ -68,18 +68,17 @@ def test_every_spec_request_and_the_common_services_are_known() -> None:
     assert any(t.id == "address" for t in VOCAB.personal_data)
 
 
-def test_a_new_request_is_a_data_change(tmp_path: Path) -> None:
+def test_a_new_phrase_is_a_data_change(tmp_path: Path) -> None:
+    """A heading the vocabulary does not know reads as no request; one entry in the data (here
+    a phrase of an existing request) and it does. A new request id is also a line in
+    policy_guard/rules.yaml facts.request (see the test below)."""
+    assert read_requests("[주차권 재발급 요청]") == []
     raw = (REPO / "ingest" / "vocabulary.yaml").read_text(encoding="utf-8")
-    raw = raw.replace(
-        "reasons:\n",
-        "  - {id: parking_ticket, label: 주차권, party: none,\n"
-        "     phrases: ['주차권\\s*재발급']}\n\nreasons:\n",
-        1,
-    )
+    raw = raw.replace("phrases: ['환불',", "phrases: ['주차권\\s*재발급', '환불',", 1)
     path = tmp_path / "vocabulary.yaml"
     path.write_text(raw, encoding="utf-8")
     vocab = load_vocabulary_file(path)
-    assert read_requests("[주차권 재발급 요청]", vocab) == ["parking_ticket"]
+    assert read_requests("[주차권 재발급 요청]", vocab) == ["fare_refund"]
 
 
 @pytest.mark.parametrize(
@@ -119,3 +118,24 @@ def test_a_bracket_after_a_numbered_day_window_does_not_inherit_it() -> None:
 
 def test_a_status_block_still_nests_as_the_seeds_write_it() -> None:
     assert read_conditions("[상태값: 배차 후 취소]").ride_statuses == ["cancelled_after_dispatch"]
+
+
+def test_a_request_the_rule_data_does_not_know_is_an_error() -> None:
+    raw = (REPO / "ingest" / "vocabulary.yaml").read_text(encoding="utf-8")
+    raw = raw.replace("- id: fare_dispute", "- id: fare_dispute_new", 1)
+    with pytest.raises(ConfigError) as err:
+        parse_vocabulary(raw, "ingest/vocabulary.yaml")
+    assert "requests[8] (fare_dispute_new)" in str(err.value)
+    assert "policy_guard/rules.yaml facts.request" in str(err.value)
+
+
+def test_case_facts_take_the_requests_of_the_data_and_stay_strict() -> None:
+    from pydantic import ValidationError
+
+    from policy_guard import CaseFacts
+
+    assert CaseFacts(request="fare_refund").request == "fare_refund"
+    assert CaseFacts.model_validate({"request": "driver_phone"}).request == "driver_phone"
+    for bad in ({"request": "driver_home"}, {"reason": "overcharge"}, {"request": 3}):
+        with pytest.raises(ValidationError):
+            CaseFacts.model_validate(bad)

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from ingest.pipeline import ingest_kb
+from ingest.pipeline import IngestReport, ingest_kb
+from ingest.playbook_check import check_playbook
 from ingest.settings import Settings
 from rag.pipeline import SuggestionPipeline, build_pipeline
 
@@ -21,7 +22,7 @@ FARE = "102_taxi_fare_refund.txt"
 
 
 @pytest.fixture(scope="module")
-def onboarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SuggestionPipeline]:
+def onboarded_kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, IngestReport]:
     from tests.conftest import KB_DIR, MODEL_CACHE
 
     root = tmp_path_factory.mktemp("onboarding")
@@ -32,7 +33,23 @@ def onboarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SuggestionPi
     settings = Settings(kb_dir=kb, data_dir=root / "data", model_cache_dir=MODEL_CACHE)
     report = ingest_kb(settings)
     assert set(report.documents_added) >= {LOST, FARE}
-    yield build_pipeline(settings)
+    return settings, report
+
+
+@pytest.fixture(scope="module")
+def onboarded(onboarded_kb: tuple[Settings, IngestReport]) -> Iterator[SuggestionPipeline]:
+    yield build_pipeline(onboarded_kb[0])
+
+
+def test_ingest_reports_what_kb_check_reports(onboarded_kb: tuple[Settings, IngestReport]) -> None:
+    settings, report = onboarded_kb
+    expected = [
+        f"{path.name}: {p.level.upper()} [{p.code}] {p.section}: {p.message}"
+        for path in sorted(settings.kb_dir.glob("*.txt"))
+        for p in check_playbook(path.name, path.read_text(encoding="utf-8")).problems
+    ]
+    assert report.playbook_problems == expected
+    assert any(line.startswith(FARE) for line in report.playbook_problems)  # its warnings
 
 
 @pytest.fixture(scope="module")
