@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policy_guard.checks import FORCED_KINDS, REGISTRY
+from policy_guard.checks import FORCED_KINDS, REGISTRY, Check
 from policy_guard.detectors.base import Finding
 from policy_guard.facts import CaseFacts
 from policy_guard.rule_table import Rule, RuleTable, holds, load_rules
@@ -68,16 +68,49 @@ def _message(rule: Rule, table: RuleTable, finding: Finding, case: CaseFacts, al
 
 
 def _violation(
-    doc: NormalText, rule: Rule, table: RuleTable, f: Finding, case: CaseFacts, allowed: bool
+    draft: str, rule: Rule, table: RuleTable, f: Finding, case: CaseFacts, allowed: bool
 ) -> Violation:
-    start, end = doc.span(f.start, f.end)
     return Violation(
         rule=rule.id,
-        span=(start, end),
-        text=doc.original[start:end],
+        span=(f.start, f.end),
+        text=draft[f.start : f.end],
         clause=rule.clause,
         message=_message(rule, table, f, case, allowed),
     )
+
+
+def views(draft: str) -> list[NormalText]:
+    """The readings of the draft the detectors run on."""
+    return [normalize(draft)]
+
+
+def _found(
+    check_: Check, docs: list[NormalText], facts: CaseFacts, table: RuleTable
+) -> list[Finding]:
+    """What one check finds in every reading, in the draft's own coordinates."""
+    out: list[Finding] = []
+    for doc in docs:
+        for f in check_.find(doc, facts, table):
+            start, end = doc.span(f.start, f.end)
+            out.append(Finding(start, end, f.kind, f.note))
+    return out
+
+
+def scan(draft: str, facts: CaseFacts) -> Iterator[tuple[Check, list[Finding]]]:
+    """Each check with its merged findings (draft coordinates), weaker ones hidden by claims."""
+    table = load_rules()
+    docs = views(draft)
+    claimed: list[tuple[int, int]] = []
+    for check_ in REGISTRY:
+        findings = [
+            f
+            for f in _found(check_, docs, facts, table)
+            if not any(s < f.end and f.start < e for s, e in claimed)
+        ]
+        merged = _merge(findings)
+        yield check_, merged
+        if check_.claims:
+            claimed.extend((f.start, f.end) for f in merged)
 
 
 def check(draft: str, case: CaseFacts | Mapping[str, Any] | None = None) -> Verdict:
@@ -88,22 +121,13 @@ def check(draft: str, case: CaseFacts | Mapping[str, Any] | None = None) -> Verd
     """
     facts = _as_case(case)
     table = load_rules()
-    doc = normalize(draft)
-    claimed: list[tuple[int, int]] = []
     violations: list[Violation] = []
-    for check_ in REGISTRY:
+    for check_, findings in scan(draft, facts):
         rule = table.rule(check_.rule_id)
         allowed = holds(rule.allow, facts)
-        findings = [
-            f
-            for f in check_.find(doc, facts, table)
-            if not any(s < f.end and f.start < e for s, e in claimed)
-        ]
-        for f in _merge(findings):
+        for f in findings:
             if allowed and f.kind not in FORCED_KINDS:
                 continue
-            violations.append(_violation(doc, rule, table, f, facts, allowed))
-            if check_.claims:
-                claimed.append((f.start, f.end))
+            violations.append(_violation(draft, rule, table, f, facts, allowed))
     violations.sort(key=lambda v: (v.span, v.rule))
     return Verdict(allowed=not violations, violations=violations)
