@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from policy_guard.canonical import canonical
 from policy_guard.checks import FORCED_KINDS, REGISTRY, Check
 from policy_guard.detectors.base import Finding
 from policy_guard.facts import CaseFacts
@@ -80,8 +81,11 @@ def _violation(
 
 
 def views(draft: str) -> list[NormalText]:
-    """The readings of the draft the detectors run on."""
-    return [normalize(draft)]
+    """The readings of the draft the detectors run on: the plain normal form, and the
+    canonical reading when it differs (values written to slip past the plain one)."""
+    plain = normalize(draft)
+    deep = canonical(plain)
+    return [plain] if deep.text == plain.text else [plain, deep]
 
 
 def _found(
