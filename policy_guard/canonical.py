@@ -53,19 +53,28 @@ def load_canonical_words() -> CanonicalWords:
 
 
 class _Reading:
-    """The reading being built: text, and per character the original span it stands for."""
+    """The reading being built: text, and per character the original span it stands for
+    (the maps are built on the first edit: most drafts need none)."""
 
     def __init__(self, doc: NormalText) -> None:
-        self.original = doc.original
+        self.doc = doc
         self.text = doc.text
-        n = len(doc.text)
-        self.starts = list(doc.origin) if doc.origin is not None else list(range(n))
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.edited = False
+
+    def _maps(self) -> None:
+        doc = self.doc
+        self.starts = list(doc.origin) if doc.origin is not None else list(range(len(doc.text)))
         self.ends = [s + 1 for s in self.starts] if doc.ends is None else list(doc.ends)
+        self.edited = True
 
     def apply(self, edits: list[Edit]) -> None:
         """Apply non-overlapping edits given in text order."""
         if not edits:
             return
+        if not self.edited:
+            self._maps()
         text, starts, ends = self.text, self.starts, self.ends
         out: list[str] = []
         new_starts: list[int] = []
@@ -97,7 +106,9 @@ class _Reading:
         self.apply(edits)
 
     def done(self) -> NormalText:
-        return NormalText(self.original, self.text, tuple(self.starts), tuple(self.ends))
+        if not self.edited:
+            return self.doc
+        return NormalText(self.doc.original, self.text, tuple(self.starts), tuple(self.ends))
 
 
 # ---- characters ---------------------------------------------------------------------------
@@ -107,33 +118,86 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>]{0,120})?/?>")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});")
 _JAMO = re.compile("[\u1100-\u1112][\u1161-\u1175][\u11a8-\u11c2]?")
 # Characters outside ASCII, hangul syllables and compatibility jamo (ㅡ typed for a dash).
-_EXOTIC = re.compile("[^\x00-\x7f\uac00-\ud7a3\u3130-\u318f]")
-_EMPHASIS = re.compile(r"[*_~`]+")
+_EXOTIC = re.compile("[^\x00-\x7f\uac00-\ud7a3\u3130-\u318f]+")
+# Emphasis marks between two digits (010**-**1234), or around a short hangul word before a
+# title or after a name label (**김훈** 기사님): what a name or a number hides behind.
+_EMPHASIS = re.compile(r"(?P<mark>\*\*|__|\*|_|~~|`)(?P<word>[가-힣]{2,4})(?P=mark)|[*_~`]+")
+_SEPARATORS = " .-"
 
 
 @functools.cache
-def _exotic(char: str) -> str | None:
+def _exotic_char(char: str) -> tuple[str, bool]:
+    """``(reading, is_digit)``: a digit for a circled, parenthesised or superscript digit; the
+    compatibility form when it is letters or hangul; else the character itself."""
     digit = unicodedata.digit(char, None)
     if digit is not None:
-        return str(digit)
+        return str(digit), True
     folded = unicodedata.normalize("NFKC", char)
-    if folded == char:
-        return None
-    return normalize(folded).text
+    if folded != char and folded.isalnum():
+        return normalize(folded).text, False
+    return char, False
+
+
+def _exotic_edits(text: str, m: re.Match[str]) -> list[Edit]:
+    """A digit written otherwise counts when it stands among digits (⓪①⓪, ⁰¹⁰-⁸⁷⁶⁵):
+    a lone ① heading a list item stays as it is."""
+    edits: list[Edit] = []
+    for i in range(m.start(), m.end()):
+        reading, is_digit = _exotic_char(text[i])
+        if reading == text[i]:
+            continue
+        if is_digit and not _among_digits(text, i):
+            continue
+        edits.append((i, i + 1, reading))
+    return edits
+
+
+def _digit_like(char: str) -> bool:
+    return char.isdigit() or (not char.isascii() and _exotic_char(char)[1])
+
+
+def _among_digits(text: str, i: int) -> bool:
+    for step in (-1, 1):
+        j = i + step
+        if 0 <= j < len(text) and text[j] in _SEPARATORS:
+            j += step
+        if 0 <= j < len(text) and _digit_like(text[j]):
+            return True
+    return False
 
 
 def _entity(m: re.Match[str]) -> str | None:
     decoded = html.unescape(m.group())
     if decoded == m.group():
         return None
-    return "".join(_exotic(c) or c for c in normalize(decoded).text)
+    return "".join(_exotic_char(c)[0] for c in normalize(decoded).text)
+
+
+_MARKS = "*_~`"
+
+
+def _neighbour(text: str, i: int, step: int) -> str:
+    """The first character from ``i`` on (going by ``step``) that is no mark or separator."""
+    while 0 <= i < len(text) and (text[i] in _MARKS or text[i] in _SEPARATORS):
+        i += step
+    return text[i] if 0 <= i < len(text) else ""
 
 
 def _emphasis(text: str) -> Callable[[re.Match[str]], str | None]:
+    """Emphasis marks between two digits go (010**-**1234); a short name-like word in
+    emphasis loses its marks (**김훈** 기사님). Other emphasis stays: it hides nothing."""
+    from policy_guard.detectors.names import looks_like_name
+
     def repl(m: re.Match[str]) -> str | None:
-        a, b = m.start(), m.end()
-        glued = (a > 0 and text[a - 1].isalnum()) or (b < len(text) and text[b].isalnum())
-        return "" if glued else None
+        word = m.group("word")
+        if word is not None:
+            return word if looks_like_name(word) else None
+        before, after = _neighbour(text, m.start() - 1, -1), _neighbour(text, m.end(), 1)
+        if before.isdigit() and after.isdigit():
+            return ""
+        # **010**: marks touching a digit group of three or more digits
+        touching = text[m.start() - 3 : m.start()] if m.start() >= 3 else ""
+        return "" if touching.isdigit() or text[m.end() : m.end() + 3].isdigit() else None
 
     return repl
 
@@ -161,7 +225,12 @@ def _digit_patterns() -> dict[str, re.Pattern[str]]:
         "looks": re.compile(
             rf"(?<![A-Za-z0-9])[0-9{looks}]+(?:[ .\-]{{1,2}}[0-9{looks}]+)*(?![A-Za-z0-9])"
         ),
-        "stray": re.compile(r"(?<=[0-9])[A-Za-z]{1,2}(?=[0-9])"),
+        # Patterns start on a character class (quick to scan for); what stands before a match
+        # is checked afterwards.
+        "stray": re.compile(r"[0-9](?P<l>[A-Za-z]{1,2})(?=[0-9])"),
+        "english_gate": re.compile(
+            r"[zotfsenZOTFSEN](?i:ero|h|ne|wo|hree|our|ive|ix|even|ight|ine)(?![A-Za-z])"
+        ),
         "english": re.compile(
             rf"(?i)(?<![A-Za-z])(?:{english}|[0-9]+)(?:[\s,\-]{{1,3}}(?:{english}|[0-9]+))+"
             r"(?![A-Za-z])"
@@ -173,11 +242,11 @@ def _digit_patterns() -> dict[str, re.Pattern[str]]:
         "joiner": re.compile(rf"\s?(?:{joiner})\s?,?\s?"),
         "positional": re.compile(pos),
         "plate_words": re.compile(
-            rf"(?<![0-9{dw}])(?P<front>{plate_part})\s?(?P<letter>{letter})\s?(?P<back>{plate_back})"
+            rf"(?P<front>{plate_part})\s?(?P<letter>{letter})\s?(?P<back>{plate_back})"
             rf"(?![0-9{dw}])"
         ),
         "plate_roman": re.compile(
-            r"(?<![0-9])(?P<front>[0-9]{2,3})[ \-]?(?P<letter>[A-Za-z]{1,4})\.?[ \-]?"
+            r"(?P<front>[0-9]{2,3})[ \-]?(?P<letter>[A-Za-z]{1,4})\.?[ \-]?"
             r"(?P<back>[0-9]{4})(?![0-9])"
         ),
     }
@@ -248,11 +317,23 @@ def _chain_edits(text: str, m: re.Match[str]) -> list[Edit]:
                 joined = True
         if values[i] != g.group():
             edits.append((g.start(), g.end(), values[i]))
-    korean = any(v != g.group() for v, g in zip(values, groups, strict=True))
-    mixed = len(groups) == 1 and korean and any(c.isdigit() for c in groups[0].group())
-    if not (joined or (korean and (len(groups) > 1 or mixed))):
-        return []
-    return sorted(edits)
+    if joined or any(_needs_reading(g.group()) for g in groups):
+        return sorted(edits)
+    return []  # plain digit words in plain groups: the plain reading reads them already
+
+
+def _needs_reading(group: str) -> bool:
+    """A group the plain reading cannot read: place values, digits mixed with digit words
+    (공1공), or a short group of digit words."""
+    if group.isdigit():
+        return False
+    units = load_canonical_words().positional_units
+    words = load_lexicon().digit_words
+    return (
+        len(group) < 3
+        or any(c in units or c.isdigit() for c in group)
+        or not all(c in words for c in group)
+    )
 
 
 def _plate_words(m: re.Match[str]) -> str | None:
@@ -304,6 +385,27 @@ def _hanja(m: re.Match[str]) -> str | None:
 # ---- the reading --------------------------------------------------------------------------
 
 
+_DIGITS = "0123456789"
+
+
+def _digit_word_chars() -> str:
+    return "".join(load_lexicon().digit_words)
+
+
+def _after_no(
+    text: str, chars: str, repl: Callable[[re.Match[str]], str | None]
+) -> Callable[[re.Match[str]], str | None]:
+    """``repl``, for matches that do not follow one of ``chars`` (checked here, not in the
+    pattern, so the pattern starts on a character class and scans quickly)."""
+
+    def guarded(m: re.Match[str]) -> str | None:
+        if m.start() > 0 and text[m.start() - 1] in chars:
+            return None
+        return repl(m)
+
+    return guarded
+
+
 def _passes(r: _Reading) -> Iterator[None]:
     """Each pass edits the reading; the order matters (a later pass reads an earlier one)."""
     p = _digit_patterns()
@@ -315,20 +417,29 @@ def _passes(r: _Reading) -> Iterator[None]:
         r.sub(_ENTITY, _entity)
     yield
     r.sub(_JAMO, lambda m: unicodedata.normalize("NFC", m.group()))
-    r.sub(_EXOTIC, lambda m: _exotic(m.group()))
+    text = r.text
+    r.apply([e for m in _EXOTIC.finditer(text) for e in _exotic_edits(text, m)])
     yield
     r.sub(_EMPHASIS, _emphasis(r.text))
     r.sub(_HANJA, _hanja)
     yield
-    r.sub(p["plate_roman"], _plate_roman)
+    r.sub(p["plate_roman"], _after_no(r.text, _DIGITS, _plate_roman))
     r.sub(p["looks"], _look_alikes)
-    r.sub(p["stray"], lambda m: "")
-    r.sub(p["english"], _english)
+    r.apply([(m.start("l"), m.end("l"), "") for m in p["stray"].finditer(r.text)])
+    if p["english_gate"].search(r.text):
+        r.sub(p["english"], _english)
     r.sub(p["spaced"], lambda m: m.group().replace(" ", ""))
     yield
-    r.sub(p["plate_words"], _plate_words)
+    r.sub(p["plate_words"], _after_no(r.text, _DIGITS + _digit_word_chars(), _plate_words))
     text = r.text
-    r.apply([e for m in p["chain"].finditer(text) for e in _chain_edits(text, m)])
+    r.apply(
+        [
+            e
+            for m in p["chain"].finditer(text)
+            if m.end() - m.start() >= 6
+            for e in _chain_edits(text, m)
+        ]
+    )
     yield
 
 
