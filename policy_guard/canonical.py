@@ -195,9 +195,9 @@ def _emphasis(text: str) -> Callable[[re.Match[str]], str | None]:
         before, after = _neighbour(text, m.start() - 1, -1), _neighbour(text, m.end(), 1)
         if before.isdigit() and after.isdigit():
             return ""
-        # **010**: marks touching a digit group of three or more digits
-        touching = text[m.start() - 3 : m.start()] if m.start() >= 3 else ""
-        return "" if touching.isdigit() or text[m.end() : m.end() + 3].isdigit() else None
+        # **010**, **57**: marks touching a group of two digits or more
+        touching = text[m.start() - 2 : m.start()] if m.start() >= 2 else ""
+        return "" if touching.isdigit() or text[m.end() : m.end() + 2].isdigit() else None
 
     return repl
 
@@ -317,9 +317,11 @@ def _chain_edits(text: str, m: re.Match[str]) -> list[Edit]:
                 joined = True
         if values[i] != g.group():
             edits.append((g.start(), g.end(), values[i]))
-    if joined or any(_needs_reading(g.group()) for g in groups):
+    digits = "".join(values)
+    phone_like = 9 <= len(digits) <= 11 and digits[0] == "0"
+    if joined or not phone_like or any(_needs_reading(g.group()) for g in groups):
         return sorted(edits)
-    return []  # plain digit words in plain groups: the plain reading reads them already
+    return []  # a phone in plain digit words: the plain reading reads it already
 
 
 def _needs_reading(group: str) -> bool:

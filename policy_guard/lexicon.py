@@ -15,6 +15,19 @@ def _words(value: object) -> object:
     return value.split() if isinstance(value, str) else value
 
 
+class EnglishStatement(BaseModel):
+    """Statement promises written in English (``english_statement``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    nouns: tuple[str, ...]
+    verbs: tuple[str, ...]
+    promise_markers: tuple[str, ...]
+    conditions: tuple[str, ...]
+    refusals: tuple[str, ...]
+    alt_recipient: tuple[str, ...]
+
+
 class Lexicon(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -46,6 +59,7 @@ class Lexicon(BaseModel):
     plate_context: tuple[str, ...]
     partial_other_context: tuple[str, ...]
     alt_recipient_markers: tuple[str, ...]
+    english_statement: EnglishStatement
     driver_mentions: tuple[str, ...]
     placeholder_words: dict[str, tuple[str, ...]]
 
