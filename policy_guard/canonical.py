@@ -121,7 +121,10 @@ _JAMO = re.compile("[\u1100-\u1112][\u1161-\u1175][\u11a8-\u11c2]?")
 _EXOTIC = re.compile("[^\x00-\x7f\uac00-\ud7a3\u3130-\u318f]+")
 # Emphasis marks between two digits (010**-**1234), or around a short hangul word before a
 # title or after a name label (**김훈** 기사님): what a name or a number hides behind.
-_EMPHASIS = re.compile(r"(?P<mark>\*\*|__|\*|_|~~|`)(?P<word>[가-힣]{2,4})(?P=mark)|[*_~`]+")
+_EMPHASIS = re.compile(
+    r"(?P<mark>\*\*|__|\*|_|~~|`)(?P<word>[가-힣]{1,4})(?P=mark)"
+    r"|\*\*(?P<inner>[^\s*]\S{0,11}?)\*\*(?!\*)|[*_~`]+"
+)
 _SEPARATORS = " .-"
 
 
@@ -174,13 +177,38 @@ def _entity(m: re.Match[str]) -> str | None:
 
 
 _MARKS = "*_~`"
+_MASKED = "*＊○●◯◎OoXx#[](){}<>"
 
 
-def _neighbour(text: str, i: int, step: int) -> str:
-    """The first character from ``i`` on (going by ``step``) that is no mark or separator."""
+def _run(text: str, i: int, step: int) -> int:
+    """How many digits (up to two) stand from ``i`` on, going by ``step``, across marks and
+    separators; a look-alike letter counts once a digit was seen."""
+    count, n = 0, len(text)
+    while 0 <= i < n and count < 2:
+        c = text[i]
+        if c in _MARKS or c in _SEPARATORS:
+            i += step
+            continue
+        if c.isdigit() or (count and c in _DIGIT_LIKE):
+            count += 1
+            i += step
+            continue
+        break
+    return count
+
+
+_DIGIT_LIKE = "OolI|"
+
+
+def _digit_beside(text: str, i: int, step: int) -> bool:
+    """Is the first character from ``i`` on, past marks and separators, a digit, a digit word
+    or a look-alike letter?"""
     while 0 <= i < len(text) and (text[i] in _MARKS or text[i] in _SEPARATORS):
         i += step
-    return text[i] if 0 <= i < len(text) else ""
+    if not 0 <= i < len(text):
+        return False
+    c = text[i]
+    return c.isdigit() or c in _DIGIT_LIKE or c in load_lexicon().digit_words
 
 
 def _emphasis(text: str) -> Callable[[re.Match[str]], str | None]:
@@ -191,13 +219,22 @@ def _emphasis(text: str) -> Callable[[re.Match[str]], str | None]:
     def repl(m: re.Match[str]) -> str | None:
         word = m.group("word")
         if word is not None:
-            return word if looks_like_name(word) else None
-        before, after = _neighbour(text, m.start() - 1, -1), _neighbour(text, m.end(), 1)
-        if before.isdigit() and after.isdigit():
+            surname = len(word) == 1 and word in load_lexicon().surnames
+            return word if surname or looks_like_name(word) else None
+        inner = m.group("inner")
+        if inner is not None:  # **OO가OOOO**, **이*희**, **[연락처]**: a value or a mask in bold
+            digits = sum(c.isdigit() for c in inner)
+            if any(c in _MASKED for c in inner) or digits >= 2:
+                return inner
+            if digits and (
+                _digit_beside(text, m.start() - 1, -1) or _digit_beside(text, m.end(), 1)
+            ):
+                return inner  # **0**일**0**: one digit of a longer number
+            return None  # 제**3**자: a single digit in emphasis
+        # 010**-**1234, **0** **1** **0**, **57**더: marks inside a run of two digits or more
+        if _run(text, m.start() - 1, -1) + _run(text, m.end(), 1) >= 2:
             return ""
-        # **010**, **57**: marks touching a group of two digits or more
-        touching = text[m.start() - 2 : m.start()] if m.start() >= 2 else ""
-        return "" if touching.isdigit() or text[m.end() : m.end() + 2].isdigit() else None
+        return None
 
     return repl
 
@@ -215,12 +252,13 @@ def _digit_patterns() -> dict[str, re.Pattern[str]]:
     units = "".join(words.positional_units)
     pos = rf"(?:[{nz}]?[{units}])(?:[{nz}]?[{units}])*[{nz}]?"  # 구천백삼십칠, 천이백, 삼십
     # A group: place-value numerals, or digits and digit words (a lone digit word is a word).
-    group = rf"(?:{pos}|[0-9][0-9{dw}]*|[{dw}][0-9{dw}]+)"
+    group = rf"(?:{pos}|[0-9][0-9{dw}]*|[{dw}][0-9{dw}]+|[OlI|]{{3,}})"
     joiner = alternation(list(words.joiners))
-    sep = rf"(?:\s?(?:{joiner})\s?,?\s?|[ \-.,/]{{0,3}})"
+    sep = rf"(?:\s?(?:{joiner})\s?,?\s?|[ \-.,/()]{{0,3}})"
     letter = f"[{load_lexicon().plate_letters}]"
-    plate_part = rf"(?:{pos}|[0-9]{{2,3}}|[{dw}]{{2,3}})"
-    plate_back = rf"(?:{pos}|[0-9]{{4}}|[{dw}]{{4}})"
+    # A front that starts with a digit word is all digit words (대구00가: 대구 is a region).
+    plate_part = rf"(?:{pos}|[0-9][0-9{dw}]{{1,2}}|[{dw}]{{2,3}})"
+    plate_back = rf"(?:{pos}|[0-9{dw}]{{4}})"
     return {
         "looks": re.compile(
             rf"(?<![A-Za-z0-9])[0-9{looks}]+(?:[ .\-]{{1,2}}[0-9{looks}]+)*(?![A-Za-z0-9])"
@@ -252,11 +290,19 @@ def _digit_patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+_STRONG_LOOKS = "OolI|"  # letters that stand for a digit even in a short group (l2가, 432l)
+
+
 def _look_alikes(m: re.Match[str]) -> str | None:
+    """Letters for digits in a run of digits: in a long run (six digits or more) any
+    look-alike, in a short one the strong ones (O, l, I) only."""
     run = m.group()
-    if sum(c.isdigit() for c in run) < 6:
-        return None
+    digits = sum(c.isdigit() for c in run)
     table = load_canonical_words().look_alikes
+    if digits < 6:
+        short = digits >= 1 and (digits >= 3 or " " not in run)
+        if not short or any(c in table and c not in _STRONG_LOOKS for c in run):
+            return None
     return "".join(table.get(c, c) for c in run)
 
 
@@ -267,10 +313,10 @@ def _english(m: re.Match[str]) -> str | None:
     words = load_canonical_words().english_digits
     found = list(p["english_word"].finditer(m.group()))
     digits = sum(c.isdigit() for c in m.group())
-    if len(found) < 3 and not (found and digits + len(found) >= 7):
+    if len(found) < 2 and not (found and digits + len(found) >= 7):
         return None
     text = p["english_word"].sub(lambda w: str(words[w.group().lower()]), m.group())
-    return re.sub(r"(?<=[0-9]) (?=[0-9])", "", text) if len(found) >= 3 else text
+    return re.sub(r"(?<=[0-9]) (?=[0-9])", "", text) if len(found) >= 2 else text
 
 
 def _korean_value(group: str) -> str:
@@ -278,7 +324,8 @@ def _korean_value(group: str) -> str:
     words = load_lexicon().digit_words
     units = load_canonical_words().positional_units
     if not any(c in units for c in group):
-        return "".join(str(words[c]) if c in words else c for c in group)
+        looks = load_canonical_words().look_alikes
+        return "".join(str(words[c]) if c in words else looks.get(c, c) for c in group)
     total, pending = 0, None
     for c in group:
         if c in units:
@@ -287,6 +334,17 @@ def _korean_value(group: str) -> str:
         else:
             pending = words[c]
     return str(total + (pending or 0))
+
+
+@functools.cache
+def _part_words() -> re.Pattern[str]:
+    lex = load_lexicon()
+    words = [*lex.partial_markers, *lex.rrn_keywords, *lex.card_keywords, "앞자리"]
+    return re.compile(alternation(words))
+
+
+def _names_a_part(text: str, start: int) -> bool:
+    return bool(_part_words().search(text, max(0, start - 16), start))
 
 
 _PARTICLE_DIGITS = "이일"  # digit words that are also particles or endings (이에요, 일 때)
@@ -298,14 +356,18 @@ def _chain_edits(text: str, m: re.Match[str]) -> list[Edit]:
     p = _digit_patterns()
     groups = list(p["group"].finditer(text, m.start(), m.end()))
     last = groups[-1].group() if groups else ""
-    if len(last) > 1 and last[-1] in _PARTICLE_DIGITS:
+    units = load_canonical_words().positional_units
+    if len(last) > 1 and last[-1] in _PARTICLE_DIGITS and not any(c in units for c in last):
         after = text[m.end() : m.end() + 1]
-        glued = last[-2].isdigit() or len(last) in (5, 9)
-        if glued and after and "가" <= after <= "힣":  # 4321이에요, 사삼이일이에요: a particle
+        # 4321이에요 (digits, then a digit word), 사삼이일이에요 (a whole group of 4, 6 or 7
+        # digit words, then one more): a particle, not a digit
+        particle = last[:-1].isdigit() or len(last) - 1 in (4, 6, 7)
+        if particle and after and "가" <= after <= "힣":
             cut = p["group"].match(text, groups[-1].start(), groups[-1].end() - 1)
             groups[-1] = cut or groups[-1]
     values = [_korean_value(g.group()) for g in groups]
-    if sum(len(v) for v in values) < 8:
+    # A long number needs eight digits; after 뒷자리, 주민번호, 카드 … a part of one is enough.
+    if sum(len(v) for v in values) < (4 if _names_a_part(text, m.start()) else 8):
         return []
     edits: list[Edit] = []
     joined = False
@@ -362,6 +424,8 @@ def _plate_letters_by_roman() -> dict[str, str]:
 def _plate_roman(m: re.Match[str]) -> str | None:
     if len(m.group("front")) == 3 and m.group("front")[0] == "0":
         return None  # 010a8765: a phone with a stray letter, no plate starts so
+    if all(c in _STRONG_LOOKS for c in m.group("letter")):
+        return None  # 82 lO-8765: letters for digits, read as digits later
     letter = _plate_letters_by_roman().get(m.group("letter").lower())
     if letter is None:
         return None
@@ -438,7 +502,7 @@ def _passes(r: _Reading) -> Iterator[None]:
         [
             e
             for m in p["chain"].finditer(text)
-            if m.end() - m.start() >= 6
+            if m.end() - m.start() >= 4
             for e in _chain_edits(text, m)
         ]
     )

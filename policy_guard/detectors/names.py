@@ -158,20 +158,25 @@ def _width(word: str, core: str) -> int:
     return len(word)
 
 
-def _emphasis(text: str, start: int, run: str) -> bool:
+def _emphasis(text: str, start: int, run: re.Match[str]) -> bool:
     """Markdown emphasis, not a mask: the stars close an emphasis opened earlier on the line
-    (``**3일 이내**``, ``**정보**``)."""
-    if set(run) != {"*"}:
+    (``**3일 이내**``, ``**정보**``), or open one that closes later on it (``제**3**자``)."""
+    stars = run.group()
+    if set(stars) != {"*"}:
         return False
     line = text[text.rfind("\n", 0, start) + 1 : start]
-    return line.count(run) % 2 == 1
+    if line.count(stars) % 2 == 1:
+        return True
+    after = text[run.end() : run.end() + 1]
+    rest = text[run.end() : text.find("\n", run.end()) % (len(text) + 1)]
+    return bool(after) and not after.isspace() and stars in rest
 
 
 def _masked(text: str, pattern: re.Pattern[str]) -> list[Finding]:
     out: list[Finding] = []
     for run in _MASK_RUN.finditer(text):  # only around mask characters: most drafts have none
         for m in pattern.finditer(text, max(0, run.start() - 3), run.end() + 1):
-            if _emphasis(text, m.start(), run.group()):
+            if _emphasis(text, m.start(), run):
                 continue
             if not any(f.start == m.start() for f in out):
                 out.append(Finding(m.start(), m.end(), "masked"))
