@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -345,3 +346,44 @@ def summarise(violating: Sequence[Trial], safe: Sequence[Trial]) -> dict[str, An
             :50
         ],
     }
+
+
+SAFE_TAGS = frozenset({"playbook", "safe-reply"})
+#: A guard file whose name holds this was written without seeing the code (guard_blind.jsonl).
+BLIND_MARK = "blind"
+
+
+def examples_from(
+    cases: Iterable[Any], with_rule_examples: bool = True
+) -> tuple[list[Example], list[Example]]:
+    """``(violating, safe)`` examples: the rule table's violating examples and every
+    violating guard case; safe, the guard cases that must pass and are a playbook's script or
+    an ordinary reply (tagged ``playbook`` / ``safe-reply``). Blind sets are left out."""
+    from policy_guard import load_rules
+
+    violating: list[Example] = []
+    if with_rule_examples:
+        for rule in load_rules().rules:
+            for i, ex in enumerate(rule.examples.violating):
+                violating.append(
+                    Example(f"rules.yaml:{rule.id}:{i}", ex.draft, ex.case, (rule.id,))
+                )
+    safe: list[Example] = []
+    for case in cases:
+        if BLIND_MARK in Path(case.origin.rsplit(":", 1)[0]).name:
+            continue  # a blind set is measured as its writer wrote it, never rewritten
+        if not case.allowed:
+            violating.append(Example(case.id, case.draft, case.case, tuple(case.rules)))
+        elif SAFE_TAGS & set(case.tags):
+            safe.append(Example(case.id, case.draft, case.case, ()))
+    return violating, safe
+
+
+def mutation_metrics(cases: Iterable[Any], guard: GuardFn, pairs: bool = True) -> dict[str, Any]:
+    """The mutation figures for a set of guard cases (see ``summarise``)."""
+    violating, safe = examples_from(cases)
+    out = summarise(run_trials(violating, guard, pairs), run_trials(safe, guard, pairs))
+    out["examples"] = len(violating)
+    out["safe_examples"] = len(safe)
+    out["pairs"] = pairs
+    return out

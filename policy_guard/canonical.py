@@ -20,7 +20,7 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
 
 import yaml
@@ -62,6 +62,7 @@ class _Reading:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.edited = False
+        self.numerals: list[tuple[int, int]] = []  # original spans of numerals read as digits
 
     def _maps(self) -> None:
         doc = self.doc
@@ -69,13 +70,15 @@ class _Reading:
         self.ends = [s + 1 for s in self.starts] if doc.ends is None else list(doc.ends)
         self.edited = True
 
-    def apply(self, edits: list[Edit]) -> None:
-        """Apply non-overlapping edits given in text order."""
+    def apply(self, edits: list[Edit], numerals: Sequence[tuple[int, int]] = ()) -> None:
+        """Apply non-overlapping edits given in text order; ``numerals``: stretches (of the
+        text before the edits) where the edits read numerals as digits, kept as original spans."""
         if not edits:
             return
         if not self.edited:
             self._maps()
         text, starts, ends = self.text, self.starts, self.ends
+        self.numerals += [(starts[a], ends[b - 1]) for a, b in numerals]
         out: list[str] = []
         new_starts: list[int] = []
         new_ends: list[int] = []
@@ -108,7 +111,13 @@ class _Reading:
     def done(self) -> NormalText:
         if not self.edited:
             return self.doc
-        return NormalText(self.doc.original, self.text, tuple(self.starts), tuple(self.ends))
+        return NormalText(
+            self.doc.original,
+            self.text,
+            tuple(self.starts),
+            tuple(self.ends),
+            numerals=tuple(self.numerals),
+        )
 
 
 # ---- characters ---------------------------------------------------------------------------
@@ -208,6 +217,11 @@ def _digit_beside(text: str, i: int, step: int) -> bool:
     if not 0 <= i < len(text):
         return False
     c = text[i]
+    if c.isascii() and c.isalpha() and c not in _DIGIT_LIKE:  # **0**x**10**: a stray letter
+        j = i + step
+        while 0 <= j < len(text) and text[j] in _MARKS:
+            j += step
+        return 0 <= j < len(text) and text[j].isdigit()
     return c.isdigit() or c in _DIGIT_LIKE or c in load_lexicon().digit_words
 
 
@@ -498,14 +512,14 @@ def _passes(r: _Reading) -> Iterator[None]:
     yield
     r.sub(p["plate_words"], _after_no(r.text, _DIGITS + _digit_word_chars(), _plate_words))
     text = r.text
-    r.apply(
-        [
-            e
-            for m in p["chain"].finditer(text)
-            if m.end() - m.start() >= 4
-            for e in _chain_edits(text, m)
-        ]
-    )
+    edits: list[Edit] = []
+    chains: list[tuple[int, int]] = []
+    for m in p["chain"].finditer(text):
+        found = _chain_edits(text, m) if m.end() - m.start() >= 4 else []
+        if found:
+            edits += found
+            chains.append((found[0][0], found[-1][1]))
+    r.apply(edits, numerals=chains)
     yield
 
 

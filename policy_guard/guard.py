@@ -93,11 +93,23 @@ def _found(
 ) -> list[Finding]:
     """What one check finds in every reading, in the draft's own coordinates."""
     out: list[Finding] = []
-    for doc in docs:
+    numerals = docs[-1].numerals
+    for i, doc in enumerate(docs):
         for f in check_.find(doc, facts, table):
             start, end = doc.span(f.start, f.end)
+            if i == 0 and check_.rule_id in _READ_WHOLE and _inside(start, end, numerals):
+                continue  # 이공이사일일공육-공공일이: the canonical reading reads it whole
             out.append(Finding(start, end, f.kind, f.note))
     return out
+
+
+# Checks whose plain reading cuts digit words anywhere (a phone found inside a longer number
+# written in words); where the canonical reading wrote those numerals as digits, it decides.
+_READ_WHOLE = frozenset({"driver-phone"})
+
+
+def _inside(start: int, end: int, spans: tuple[tuple[int, int], ...]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
 
 
 def scan(draft: str, facts: CaseFacts) -> Iterator[tuple[Check, list[Finding]]]:

@@ -56,6 +56,9 @@ class NormalText:
     text: str
     origin: tuple[int, ...] | None  # None: nothing was deleted, indices are the same
     ends: tuple[int, ...] | None = None  # None: text[i] stands for one original character
+    # Original spans where this reading wrote digits for Korean numerals: there it reads the
+    # number as a whole, so a plain reading's cut of the same numerals is not trusted.
+    numerals: tuple[tuple[int, int], ...] = ()
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original ``[start, end)`` of the normal-form slice ``[start, end)``."""
