@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from pathlib import Path
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from policy_guard import CaseFacts, Verdict
