@@ -6,9 +6,18 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from evals.mutations import MUTATIONS
 from policy_guard import CaseFacts, redact
+from policy_guard.canonical import canonical
 from policy_guard.lexicon import load_lexicon
 from policy_guard.text import normalize
+
+# Spellings the canonical reading reads (the fuzzer's own rewrites of a value).
+OBFUSCATIONS = {
+    name: (lambda f: lambda value: f(value, CaseFacts()) or value)(MUTATIONS[name])
+    for name in ("circled", "superscript", "bold", "particles", "positional", "nul")
+}
+OBFUSCATIONS["english"] = lambda value: MUTATIONS["english_words"](value, CaseFacts()) or value
 
 LEX = load_lexicon()
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -52,8 +61,12 @@ def _korean(draw: st.DrawFn, digits: str) -> str:
 def phone_spellings(draw: st.DrawFn, digits: str) -> str:
     groups = [digits[:3], digits[3:7], digits[7:]]
     style = draw(
-        st.sampled_from(["dash", "dot", "space", "none", "intl", "full", "split", "korean"])
+        st.sampled_from(
+            ["dash", "dot", "space", "none", "intl", "full", "split", "korean", *OBFUSCATIONS]
+        )
     )
+    if style in OBFUSCATIONS:
+        return OBFUSCATIONS[style]("-".join(groups))
     if style == "korean":
         return draw(st.sampled_from([" ", "-", ""])).join(_korean(draw, g) for g in groups)
     if style == "split":
@@ -78,11 +91,17 @@ def plate_spellings(draw: st.DrawFn, plate: str) -> str:
     front, letter, back = plate[:-5], plate[-5], plate[-4:]
     sep = draw(st.sampled_from(["", " ", "-"]))
     region = draw(st.sampled_from(["", "서울 ", "경기"]))
-    return f"{region}{front}{sep}{letter}{sep}{back}"
+    plain = f"{region}{front}{sep}{letter}{sep}{back}"
+    style = draw(st.sampled_from(["plain", "plate_roman", "plate_spaced", "plate_words", "bold"]))
+    if style == "plain":
+        return plain
+    return MUTATIONS[style](plain, CaseFacts()) or plain
 
 
 def _digits_left(text: str) -> str:
-    return "".join(c for c in normalize(text).text if c.isascii() and c.isdigit())
+    """Every digit still readable, in the plain or the canonical reading."""
+    plain = normalize(text)
+    return "".join(c for c in canonical(plain).text if c.isascii() and c.isdigit())
 
 
 @SETTINGS
