@@ -20,6 +20,17 @@ TITLE = "agent-assist"
 
 router = APIRouter(include_in_schema=False)
 
+#: The pages may load nothing from elsewhere (ReDoc's footer would fetch its logo from a CDN).
+#: Their loaders are inline scripts, and ReDoc styles and searches from inline styles and blobs.
+_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+}
+
 
 def assets() -> StaticFiles:
     return StaticFiles(directory=ASSETS_DIR)
@@ -27,7 +38,7 @@ def assets() -> StaticFiles:
 
 @router.get("/docs")
 async def swagger_ui() -> HTMLResponse:
-    return get_swagger_ui_html(
+    page = get_swagger_ui_html(
         openapi_url="/openapi.json",
         title=f"{TITLE} · API",
         swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
@@ -36,17 +47,21 @@ async def swagger_ui() -> HTMLResponse:
         # No schema validator badge: it would call an outside service.
         swagger_ui_parameters={"validatorUrl": None},
     )
+    page.headers.update(_HEADERS)
+    return page
 
 
 @router.get("/redoc")
 async def redoc() -> HTMLResponse:
-    return get_redoc_html(
+    page = get_redoc_html(
         openapi_url="/openapi.json",
         title=f"{TITLE} · API",
         redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
         redoc_favicon_url="/static/favicon.svg",
         with_google_fonts=False,
     )
+    page.headers.update(_HEADERS)
+    return page
 
 
 #: What each field of the suggestion contract means, for the reference pages. Set only where
