@@ -28,7 +28,6 @@
     lastRequestId: null,
     stale: false,
     inflight: null, // AbortController of the request in flight
-    spec: null, // the served OpenAPI document
   };
 
   // ---- HTTP
@@ -521,13 +520,10 @@
     $("question-max").textContent = String(state.maxChars);
   }
 
-  async function loadFields(spec) {
-    // A service older than the field list: the same list, shipped with the page.
-    const served = !spec || (spec.paths && spec.paths["/v1/fields"]);
+  async function loadFields() {
     try {
-      const res = served
-        ? await fetch("/v1/fields", { headers: authHeaders() })
-        : await fetch("/static/fields-fallback.json");
+      const res = await fetch("/v1/fields", { headers: authHeaders() });
+      if (res.status === 401) $("auth").hidden = false;
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const data = await res.json();
       F.build(data.fields, $("case-fields"), $("case-flags"), $("console-fields"));
@@ -556,13 +552,10 @@
       if (key) sessionStorage.setItem(KEY_STORAGE, key);
       $("api-key").value = "";
       $("auth").hidden = true;
-      loadFields(state.spec);
+      loadFields();
     });
-    loadSpec().then((spec) => {
-      state.spec = spec;
-      applyLimits(spec);
-      loadFields(spec);
-    });
+    loadSpec().then(applyLimits);
+    loadFields();
     pollHealth();
   }
 
