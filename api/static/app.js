@@ -106,6 +106,11 @@
     return q ? `질문 “${q}”${turn}` : `질문${turn}`;
   }
 
+  // A value as the page shows it: personal values (a phone, a name) are never repeated.
+  function shownValue(fact, value) {
+    return F.isPersonal(fact) ? "입력됨" : F.valueLabel(fact, value);
+  }
+
   // ---- honest state: a reply belongs to the inputs it was made from
   function setStale(stale) {
     state.stale = stale;
@@ -130,12 +135,12 @@
     const ctl = F.get(c.fact);
     if (ctl) ctl.write(c.text);
     state.confirmed.delete(c.fact);
-    resolved(c.fact, `질문 값 ${F.valueLabel(c.fact, c.text)} 적용함`);
+    resolved(c.fact, `질문 값 ${shownValue(c.fact, c.text)} 적용함`);
   }
 
   function keepConsole(c) {
     state.confirmed.add(c.fact);
-    resolved(c.fact, `콘솔 값 ${F.valueLabel(c.fact, c.console)} 유지 (확인함)`);
+    resolved(c.fact, `콘솔 값 ${shownValue(c.fact, c.console)} 유지 (확인함)`);
   }
 
   function resolved(fact, text) {
@@ -157,15 +162,15 @@
       el(
         "p",
         "conflict-text",
-        `${F.label(c.fact)}: 질문 ${F.valueLabel(c.fact, c.text)}${said ? ` (“${said}”)` : ""} ≠ ` +
-          `입력 ${F.valueLabel(c.fact, c.console)} · 답변에는 더 제한적인 ` +
-          `${F.valueLabel(c.fact, c.applied)}를 적용했습니다`,
+        `${F.label(c.fact)}: 질문 ${shownValue(c.fact, c.text)}${said ? ` (“${said}”)` : ""} ≠ ` +
+          `입력 ${shownValue(c.fact, c.console)} · 답변에는 더 제한적인 ` +
+          `${shownValue(c.fact, c.applied)}를 적용했습니다`,
       ),
     );
-    const takeBtn = el("button", "btn btn-small btn-secondary", `질문 값 적용 (${F.valueLabel(c.fact, c.text)})`);
+    const takeBtn = el("button", "btn btn-small btn-secondary", `질문 값 적용 (${shownValue(c.fact, c.text)})`);
     takeBtn.type = "button";
     takeBtn.addEventListener("click", () => takeText(c));
-    const keepBtn = el("button", "btn btn-small btn-secondary", `입력 값 유지 (${F.valueLabel(c.fact, c.console)})`);
+    const keepBtn = el("button", "btn btn-small btn-secondary", `입력 값 유지 (${shownValue(c.fact, c.console)})`);
     keepBtn.type = "button";
     keepBtn.addEventListener("click", () => keepConsole(c));
     box.append(takeBtn, keepBtn);
@@ -273,12 +278,13 @@
       if (v === null || v === undefined) return;
       const dd = el("dd");
       // The console's own personal values are not repeated on the page.
-      dd.append(F.isPersonal(k) ? "입력됨" : F.valueLabel(k, v));
+      const shown = shownValue(k, v);
+      dd.append(shown);
       const src = sourceText(prov[k]);
       if (src) dd.append(el("span", "fact-source", ` · ${src}`));
       facts.append(el("dt", "", F.label(k)), dd);
       const ctl = F.get(k);
-      if (ctl && src) ctl.wrap.querySelector(".provenance").textContent = `답변에 쓴 값: ${F.valueLabel(k, v)} · ${src}`;
+      if (ctl && src) ctl.wrap.querySelector(".provenance").textContent = `적용: ${shown} · ${src}`;
     });
     const refused = s.refused || [];
     $("refused").replaceChildren(
@@ -287,7 +293,7 @@
         return el(
           "li",
           "",
-          `${F.label(r.fact)} = ${F.valueLabel(r.fact, r.value)}${said ? ` (“${said}”)` : ""} · ${r.reason}`,
+          `${F.label(r.fact)} = ${shownValue(r.fact, r.value)}${said ? ` (“${said}”)` : ""} · ${r.reason}`,
         );
       }),
     );
