@@ -14,14 +14,25 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from evals.sections import normalise_path, section_matches
 from ingest.errors import UserError
 from policy_guard.facts import CaseFacts
+from policy_guard.rule_table import load_rules
 from policy_guard.verdict import RuleId
 
 CaseKind = Literal["suggest", "guard", "retrieval"]
+#: Tag prefix that carries a suggestion case's paraphrase group into the results.
+GROUP_TAG = "group:"
 #: The project's own labelled sets.
 DEFAULT_DIR = Path(__file__).resolve().parent / "datasets"
 
@@ -49,7 +60,19 @@ class SuggestCase(_Case):
     section: str | None = None
     include_any: list[list[str]] = Field(default_factory=list)  # every group: one phrase
     exclude: list[str] = Field(default_factory=list)  # regexes that must not match
-    grounded: bool | None = None
+    grounded: bool | None = Field(
+        default=None, validation_alias=AliasChoices("grounded", "expect_grounded")
+    )
+    #: Phrasings of one situation share a group: the group passes only if every one passes.
+    group: str | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _group_tag(self) -> SuggestCase:
+        tag = f"{GROUP_TAG}{self.group}"
+        if self.group is not None and tag not in self.tags:
+            self.tags.append(tag)
+        return self
 
     @field_validator("exclude")
     @classmethod
@@ -81,6 +104,9 @@ class GuardCase(_Case):
     def _consistent(self) -> GuardCase:
         if self.allowed == bool(self.rules):
             raise ValueError("'allowed' must be true exactly when 'rules' is empty")
+        unknown = [r for r in self.rules if r not in load_rules().ids]
+        if unknown:
+            raise ValueError(f"unknown rule id(s) {unknown}: not in policy_guard/rules.yaml")
         return self
 
 

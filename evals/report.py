@@ -177,6 +177,18 @@ def _retrieval_section(m: Mapping[str, Any], misses: Sequence[RetrievalResult]) 
     return "".join(out)
 
 
+def _consistency(c: Mapping[str, Any]) -> str:
+    """pass^k over paraphrase groups, with the groups that failed for some phrasing."""
+    if not c.get("groups"):
+        return ""
+    failing = ", ".join(escape(g) for g in c["failing_groups"]) or "none"
+    return (
+        f"<p>Paraphrase consistency (a situation passes only if all its phrasings pass): "
+        f"<b>{_fmt(c['pass_k'])}</b> ({c['all_passed']}/{c['groups']} groups). "
+        f"Failing groups: {failing}</p>"
+    )
+
+
 def _suggest_section(m: Mapping[str, Any]) -> str:
     if not m.get("n"):
         return ""
@@ -185,6 +197,7 @@ def _suggest_section(m: Mapping[str, Any]) -> str:
         "<h2>Suggestions</h2>",
         f"<p>Pass rate (every check passes): <b>{_fmt(m['pass_rate'])}</b> "
         f"({m['passed']}/{m['n']}), errors: {m['errors']}</p>",
+        _consistency(m.get("consistency") or {}),
         _table(
             ["check", "n", "passed", "pass rate"],
             [(k, v["n"], v["passed"], v["pass_rate"]) for k, v in checks.items()],

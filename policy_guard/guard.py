@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from policy_guard.checks import FORCED_KINDS, REGISTRY
+from policy_guard.checks import FORCED_KINDS, REGISTRY, Check
 from policy_guard.detectors.base import Finding
 from policy_guard.facts import CaseFacts
-from policy_guard.rule_table import Rule, RuleTable, holds, load_rules
+from policy_guard.rule_table import Rule, RuleTable, load_rules
 from policy_guard.text import NormalText, normalize
 from policy_guard.verdict import RuleId, Verdict, Violation
 
@@ -31,7 +31,7 @@ _APPLIES_TEXT = {
 def disclosure_allowed(rule_id: RuleId | str, case: CaseFacts) -> bool:
     """May a reply carry what ``rule_id`` protects, in this case? (``never`` rules: no.)"""
     rule = load_rules().rule(rule_id)
-    return holds(rule.allow, case)
+    return not rule.governs(case) or rule.allows(case)
 
 
 def _as_case(case: CaseFacts | Mapping[str, Any] | None) -> CaseFacts:
@@ -60,7 +60,7 @@ def _message(rule: Rule, table: RuleTable, finding: Finding, case: CaseFacts, al
     if finding.kind in _KIND_TEXT:
         parts.append(_KIND_TEXT[finding.kind])
     if not allowed:
-        parts.append(f"이 건: {table.describe_failure(rule.allow, case)}")
+        parts.append(f"이 건: {table.describe_failure(rule.allow_for(case), case)}")
     applies = [_APPLIES_TEXT[n] for n in finding.note.split(",") if n in _APPLIES_TEXT]
     if applies:
         parts.append("적용 이유: " + ", ".join(applies))
@@ -80,23 +80,34 @@ def _violation(
     )
 
 
-def check(draft: str, case: CaseFacts | Mapping[str, Any] | None = None) -> Verdict:
+def _rules_in_order(table: RuleTable) -> list[tuple[Rule, Check]]:
+    """Each rule with its detector's check, in the registry's order (claiming checks first)."""
+    checks = {c.kind: (i, c) for i, c in enumerate(REGISTRY)}
+    ordered = sorted(table.rules, key=lambda r: checks[r.detector][0])
+    return [(rule, checks[rule.detector][1]) for rule in ordered]
+
+
+def check(
+    draft: str, case: CaseFacts | Mapping[str, Any] | None = None, table: RuleTable | None = None
+) -> Verdict:
     """Judge ``draft`` against every hard rule, given what is known about the case.
 
     Violations are ordered by their place in the draft. A mapping for ``case`` is validated as
-    ``CaseFacts`` (unknown fields and wrong types raise ``pydantic.ValidationError``).
+    ``CaseFacts`` (unknown fields and wrong types raise ``pydantic.ValidationError``). ``table``:
+    another rule table (default: the packaged ``rules.yaml``).
     """
     facts = _as_case(case)
-    table = load_rules()
+    table = table or load_rules()
     doc = normalize(draft)
     claimed: list[tuple[int, int]] = []
     violations: list[Violation] = []
-    for check_ in REGISTRY:
-        rule = table.rule(check_.rule_id)
-        allowed = holds(rule.allow, facts)
+    for rule, check_ in _rules_in_order(table):
+        if not rule.governs(facts):
+            continue
+        allowed = rule.allows(facts)
         findings = [
             f
-            for f in check_.find(doc, facts, table)
+            for f in check_.find(doc, facts, rule)
             if not any(s < f.end and f.start < e for s, e in claimed)
         ]
         for f in _merge(findings):

@@ -32,7 +32,7 @@ from rag.fact_sources import Resolution, readings_from_facts, resolve
 from rag.facts import QuestionFacts, read_question, with_ride_timing, without_item_words
 from rag.facts_table import REASON_IMPLIED_REQUEST
 from rag.grounding import Evidence, gather, is_grounded
-from rag.selection import Selection, Signals, Wording, select_section
+from rag.selection import Selection, Signals, Wording, question_topics, select_section
 from rag.tokenizer import tokenize
 
 log = logging.getLogger(__name__)
@@ -232,6 +232,7 @@ class SuggestionPipeline:
             persistent=read.persistent,
             implied_requests=REASON_IMPLIED_REQUEST,
             self_service=read.self_service,
+            topics=question_topics(question),
         )
         timings["facts"] = _ms(t)
 
