@@ -67,7 +67,7 @@ def _install_openapi(app: FastAPI, settings: Settings) -> None:
             if prop is not None:
                 prop["maxLength"] = limit
                 prop["pattern"] = r"\S"
-        docs.describe(schema)
+        docs.describe(schema, settings.max_question_chars)
         app.openapi_schema = schema
         return schema
 

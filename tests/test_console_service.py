@@ -18,6 +18,7 @@ from http_server import LiveServer, serve_app, wait_healthy
 
 from api.app import create_app
 from ingest.settings import Settings
+from rag.contract import Suggestion
 
 pytestmark = [
     pytest.mark.slow,
@@ -111,6 +112,7 @@ def test_question_limit_is_one_setting_stated_by_page_and_api(
     assert "restrictive" in op["description"]
     example = op["responses"]["200"]["content"]["application/json"]["example"]
     assert example["conflicts"][0]["applied"] == 5
+    Suggestion.model_validate(example)  # the documented answer is a real one
     r = httpx.post(live.base_url + "/v1/suggest", json={"question": "가" * (limit + 1)}, timeout=30)
     assert r.status_code == 413
     assert str(limit) in r.json()["error"]["message"]

@@ -69,9 +69,9 @@ async def redoc() -> HTMLResponse:
 FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
     "SuggestRequest": {
         "question": (
-            "The agent's question or a pasted customer chat. Longer than the configured limit "
-            "(`max_question_chars`, 2,000 by default) is refused with 413 naming the limit; the "
-            "console keeps the newest text when it trims."
+            "The agent's question or a pasted customer chat, at most {max_question_chars} "
+            "characters (the `max_question_chars` setting); longer is refused with 413 naming "
+            "the limit. The console keeps the newest text when it trims a paste."
         ),
         "case": "Case facts the console knows; leave a fact out when it is unknown.",
         "confirmed": (
@@ -141,14 +141,18 @@ SUGGEST_RESPONSE_EXAMPLE: dict[str, Any] = {
     "refused": [],
     "provenance": {
         "days_since_ride": {
-            "source": "text",
+            "fact": "days_since_ride",
+            "value": 5,
+            "origin": "question",
             "method": "rule",
             "span": [3, 7],
             "turn": None,
             "confidence": 1.0,
         },
         "service": {
-            "source": "console",
+            "fact": "service",
+            "value": "pet",
+            "origin": "console",
             "method": "field",
             "span": None,
             "turn": None,
@@ -158,14 +162,16 @@ SUGGEST_RESPONSE_EXAMPLE: dict[str, Any] = {
 }
 
 
-def describe(schema: dict[str, Any]) -> None:
+def describe(schema: dict[str, Any], max_question_chars: int) -> None:
     """Add the field descriptions and the /v1/suggest response example to a generated schema."""
     models = schema.get("components", {}).get("schemas", {})
     for model, fields in FIELD_DESCRIPTIONS.items():
         props = models.get(model, {}).get("properties", {})
         for name, text in fields.items():
             if name in props and not props[name].get("description"):
-                props[name]["description"] = text
+                props[name]["description"] = text.format(
+                    max_question_chars=f"{max_question_chars:,}"
+                )
     op = schema.get("paths", {}).get("/v1/suggest", {}).get("post")
     if op is None:
         return
