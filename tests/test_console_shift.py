@@ -100,6 +100,14 @@ def test_three_customers_in_a_row_share_nothing(
             assert digits(PHONE) not in digits(body)
             assert digits(PHONE) not in digits(str(c.form_values()))
         seen_replies.append(answer["reply"])
+        # a citation the search did not score is not shown as a confident 0.000
+        scores = page.locator("#citations .cite-score").all_inner_texts()
+        assert len(scores) == len(answer["citations"])
+        for cite, shown in zip(answer["citations"], scores, strict=True):
+            if cite["score"] == 0:
+                assert shown == "상담 정보로 선택한 상황"
+            else:
+                assert f"{cite['score']:.3f}" in shown
 
         if n == 1:  # allowed disclosure: the approved script with the console's phone
             assert answer["grounded"] and digits(PHONE) in digits(answer["reply"])

@@ -260,7 +260,12 @@
       summary.append(
         el("span", "cite-source", c.source),
         el("span", "cite-section", ` · ${c.section}`),
-        el("span", "cite-score", `점수 ${Number(c.score).toFixed(3)}`),
+        // Score 0: the situation was picked by the case facts, not found by the search.
+        el(
+          "span",
+          "cite-score",
+          Number(c.score) === 0 ? "상담 정보로 선택한 상황" : `검색 점수 ${Number(c.score).toFixed(3)}`,
+        ),
       );
       details.append(summary, el("pre", "cite-text", c.text || "(본문 없음)"));
       const li = el("li");
