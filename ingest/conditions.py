@@ -2,7 +2,10 @@
 이내", "① 분실물, 운행 중 사고발생 …"), read with phrase tables so that any playbook written in the
 same style is understood, and combined along a heading path (a child heading refines its parents).
 
-The tables are data: add a phrase here, and a row to the matching test table.
+Requests, reasons and topics come from the vocabulary (``ingest/vocabulary.yaml``): a term it
+does not know names nothing (``agent-assist kb check`` reports it). The structural phrase tables
+below (statuses, history, identity, channel …) are data too: add a phrase here, and a row to the
+matching test table.
 """
 
 from __future__ import annotations
