@@ -47,7 +47,18 @@ _STEP_ACTS: frozenset[AgentAct] = frozenset(
 class AssistRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    conversation: list[Turn] = Field(min_length=1, max_length=MAX_TURNS)
+    conversation: list[Turn] = Field(
+        min_length=1,
+        max_length=MAX_TURNS,
+        # Documented in the schema too, so clients and fuzzers know the rule.
+        json_schema_extra={
+            "contains": {
+                "type": "object",
+                "properties": {"role": {"const": "customer"}},
+                "required": ["role"],
+            }
+        },
+    )
     case: CaseFacts = Field(default_factory=CaseFacts)
     #: Facts the agent has checked: a conflict on them is settled by the console's value.
     confirmed: list[str] = Field(

@@ -36,7 +36,7 @@ class Turn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     role: Literal["customer", "agent"]
-    text: str = Field(min_length=1)
+    text: str = Field(min_length=1, pattern=r"\S")
 
 
 @dataclass
