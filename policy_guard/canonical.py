@@ -132,7 +132,7 @@ _EXOTIC = re.compile("[^\x00-\x7f\uac00-\ud7a3\u3130-\u318f]+")
 # title or after a name label (**김훈** 기사님): what a name or a number hides behind.
 _EMPHASIS = re.compile(
     r"(?P<mark>\*\*|__|\*|_|~~|`)(?P<word>[가-힣]{1,4})(?P=mark)"
-    r"|\*\*(?P<inner>[^\s*]\S{0,11}?)\*\*(?!\*)|[*_~`]+"
+    r"|\*\*(?P<inner>[^\s*]\S{0,11}?)\*\*(?!\*)|\*+|_+|~~+|`+"
 )
 _SEPARATORS = " .-"
 
@@ -186,7 +186,7 @@ def _entity(m: re.Match[str]) -> str | None:
 
 
 _MARKS = "*_~`"
-_MASKED = "*＊○●◯◎OoXx#[](){}<>"
+_MASKED = "*＊○●◯◎OoXx#[]{}<>"
 
 
 def _run(text: str, i: int, step: int) -> int:
@@ -280,6 +280,7 @@ def _digit_patterns() -> dict[str, re.Pattern[str]]:
         # Patterns start on a character class (quick to scan for); what stands before a match
         # is checked afterwards.
         "stray": re.compile(r"[0-9](?P<l>[A-Za-z]{1,2})(?=[0-9])"),
+        "looks_gate": re.compile(rf"[0-9][ .\-]{{0,2}}[{looks}]|[{looks}][ .\-]{{0,2}}[0-9]"),
         "english_gate": re.compile(
             r"[zotfsenZOTFSEN](?i:ero|h|ne|wo|hree|our|ive|ix|even|ight|ine)(?![A-Za-z])"
         ),
@@ -362,11 +363,16 @@ def _names_a_part(text: str, start: int) -> bool:
 
 
 _PARTICLE_DIGITS = "이일"  # digit words that are also particles or endings (이에요, 일 때)
+_LOOKS_ONLY = re.compile("[OlI|]+")
+_PLATE_SHAPE = re.compile("(?<![0-9])[0-9]{2,3}[가-힣][0-9]{4}(?![0-9])")
 
 
 def _chain_edits(text: str, m: re.Match[str]) -> list[Edit]:
     """Korean numerals in a run of digit groups become digits, and joining words a dash, when
     the run then reads as a long number (eight digits or more)."""
+    chunk = m.group()
+    if chunk.isascii() and not any(c.isalpha() for c in chunk):
+        return []  # digits and separators only: the plain reading reads them
     p = _digit_patterns()
     groups = list(p["group"].finditer(text, m.start(), m.end()))
     last = groups[-1].group() if groups else ""
@@ -393,11 +399,16 @@ def _chain_edits(text: str, m: re.Match[str]) -> list[Edit]:
                 joined = True
         if values[i] != g.group():
             edits.append((g.start(), g.end(), values[i]))
-    digits = "".join(values)
-    phone_like = 9 <= len(digits) <= 11 and digits[0] == "0"
-    if joined or not phone_like or any(_needs_reading(g.group()) for g in groups):
+    if all(_LOOKS_ONLY.fullmatch(g.group()) for g in groups):
+        return []  # OOO-OOO-OOOOOO: a template, not a number
+    if any(_PLATE_SHAPE.search(g.group()) for g in groups):
+        return []  # 100오0000: a plate whose letter is also a digit word
+    if joined or any(_needs_reading(g.group()) for g in groups):
         return sorted(edits)
-    return []  # a phone in plain digit words: the plain reading reads it already
+    words = "".join(v for v, g in zip(values, groups, strict=True) if not g.group().isdigit())
+    if 9 <= len(words) <= 11 and words[0] == "0":
+        return []  # a phone in plain digit words: the plain reading reads it already
+    return sorted(edits)
 
 
 def _needs_reading(group: str) -> bool:
@@ -438,8 +449,9 @@ def _plate_letters_by_roman() -> dict[str, str]:
 def _plate_roman(m: re.Match[str]) -> str | None:
     if len(m.group("front")) == 3 and m.group("front")[0] == "0":
         return None  # 010a8765: a phone with a stray letter, no plate starts so
-    if all(c in _STRONG_LOOKS for c in m.group("letter")):
-        return None  # 82 lO-8765: letters for digits, read as digits later
+    letters = m.group("letter")
+    if any(c in "lI|" for c in letters) or (len(letters) > 1 and set(letters) <= set("Oo")):
+        return None  # 82 lO-8765: letters for digits, read as digits later (a lone O is 오)
     letter = _plate_letters_by_roman().get(m.group("letter").lower())
     if letter is None:
         return None
@@ -504,7 +516,8 @@ def _passes(r: _Reading) -> Iterator[None]:
     r.sub(_HANJA, _hanja)
     yield
     r.sub(p["plate_roman"], _after_no(r.text, _DIGITS, _plate_roman))
-    r.sub(p["looks"], _look_alikes)
+    if p["looks_gate"].search(r.text):
+        r.sub(p["looks"], _look_alikes)
     r.apply([(m.start("l"), m.end("l"), "") for m in p["stray"].finditer(r.text)])
     if p["english_gate"].search(r.text):
         r.sub(p["english"], _english)
