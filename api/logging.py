@@ -59,5 +59,6 @@ def configure_logging(level: str = "INFO") -> None:
     handler.addFilter(_RequestIdFilter())
     handler.addFilter(_RedactFilter())
     handler._agent_assist = True  # type: ignore[attr-defined]
+    redact("010")  # load the detectors now, not on the first line a request logs
     logger.addHandler(handler)
     logger.propagate = False
