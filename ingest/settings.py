@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     body_timeout_s: float = Field(default=15.0, ge=0.5, le=300)
     keep_alive_timeout_s: int = Field(default=5, ge=1, le=120)  # idle between requests
     max_header_bytes: int = Field(default=16_384, ge=4096, le=1_048_576)  # request line + headers
+    # glibc malloc arenas of the serving process; 0 keeps glibc's default (8 per core), whose
+    # per-thread arenas kept growing under the worker threads (see benchmarks/soak.py).
+    malloc_arena_max: int = Field(default=2, ge=0, le=64)
 
     @field_validator("llm_base_url")
     @classmethod

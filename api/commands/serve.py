@@ -26,13 +26,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from api.server import run_server, server_config
+    from api.server import limit_malloc_arenas, run_server, server_config
 
     settings = get_settings()
     host: str = args.host or settings.host
     port: int = args.port or settings.port
     workers: int = args.workers or settings.workers
     settings.check_bind_safe(host)  # raises ConfigError (exit 2) before anything binds
+    limit_malloc_arenas(settings.malloc_arena_max)
     if workers > 1:
         # Each worker process builds its own app from the environment.
         os.environ["AGENT_ASSIST_HOST"] = host
