@@ -32,6 +32,7 @@ from rag.fact_sources import Resolution, readings_from_facts, resolve
 from rag.facts import QuestionFacts, read_question, with_ride_timing, without_item_words
 from rag.facts_table import REASON_IMPLIED_REQUEST
 from rag.grounding import Evidence, gather, is_grounded
+from rag.readings import FactReading
 from rag.selection import Selection, Signals, Wording, question_topics, select_section
 from rag.tokenizer import tokenize
 
@@ -219,14 +220,19 @@ class SuggestionPipeline:
         timings: dict[str, float] | None = None,
         today: date | None = None,
         confirmed: Collection[str] = (),
+        read: QuestionFacts | None = None,
+        readings: Sequence[FactReading] | None = None,
     ) -> Plan:
         """Facts, retrieval, situation and grounding for a question. Calendar dates in the
         question count back from ``today`` (default: the service's local date). ``confirmed``
-        names console fields the agent confirmed over what the question says."""
+        names console fields the agent confirmed over what the question says. A caller that
+        read the text itself (a chat, turn by turn) passes its signals as ``read`` and its
+        statements as ``readings``; ``question`` then only drives retrieval."""
         timings = {} if timings is None else timings
         t = time.perf_counter()
-        read = read_question(question, today)
-        resolution = resolve(case, readings_from_facts(read.facts, "question"), confirmed)
+        read = read if read is not None else read_question(question, today)
+        said = readings if readings is not None else readings_from_facts(read.facts, "question")
+        resolution = resolve(case, said, confirmed)
         facts = with_ride_timing(resolution.facts)
         signals = Signals(
             persistent=read.persistent,
@@ -264,10 +270,12 @@ class SuggestionPipeline:
         case: CaseFacts | None = None,
         today: date | None = None,
         confirmed: Collection[str] = (),
+        read: QuestionFacts | None = None,
+        readings: Sequence[FactReading] | None = None,
     ) -> Suggestion:
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        plan = self.plan(question, case, timings, today, confirmed)
+        plan = self.plan(question, case, timings, today, confirmed, read, readings)
         facts, hits, signals = plan.facts, plan.hits, plan.signals
         grounded = plan.grounded
 
