@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from policy_guard.facts import CaseFacts
+from ingest.durations import read_durations
+from policy_guard.facts import CaseFacts, ride_age
 from rag import facts_table as t
 from rag.dates import calendar_mentions
 
@@ -66,35 +67,6 @@ _SERVICES = _compile_pairs(t.SERVICE_PHRASES)
 _INJECTION = t.phrase(t.INJECTION)
 _PERSISTENT = t.phrase(t.PERSISTENT)
 
-# Day counts: "5일 전", "이틀 지났", "일주일 넘었", "한 달 전", "1년 경과", "오늘".
-_AFTER = (
-    r"(?:\s*(?:정도|쯤|가량|좀|조금))?\s*"
-    r"(?P<rel>전|前|째|차|된|됐|되었|되어|지났|지난|지나|경과|이내|안에|안|넘|이후|후|초과|만에|"
-    r"건|인데|이에요|입니다)"
-)
-_NUM_DAYS = re.compile(r"(?<![월\d])(?P<n>\d{1,4})\s*일(?:이|가)?" + _AFTER)
-_WORD_DAYS = re.compile(r"(?P<w>" + "|".join(t.DAY_WORDS) + r")(?:이|가)?" + _AFTER)
-_SINO_DAYS = re.compile(
-    r"(?<![가-힣])(?P<s>[" + "".join(t.SINO_DIGITS) + r"])일(?:이|가)?" + _AFTER
-)
-_COUNT = r"(?P<c>\d{1,3}|" + "|".join(t.NATIVE_COUNTS) + "|" + "|".join(t.SINO_DIGITS) + ")"
-_WEEKS = re.compile(_COUNT + r"\s*주(?:일)?(?:이|가)?" + _AFTER)
-_MONTHS = re.compile(_COUNT + r"\s*(?:개월|달)(?:이|가)?" + _AFTER)
-_YEARS = re.compile(_COUNT + r"\s*년(?:이|가)?" + _AFTER)
-# "운행 완료된 지 8일", "탄지 3일 넘었": the count follows the verb.
-_SINCE_DAYS = re.compile(
-    r"(?:된|한|탄|난|온|내린) ?지 ?(?:(?P<n>\d{1,4}) ?일|(?P<w>"
-    + "|".join(t.DAY_WORDS)
-    + r"))(?: ?(?P<rel>넘|초과|이상|지났|됐|되었|이에요|입니다))?"
-)
-_FIXED_DAYS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (3, t.phrase(t.THREE_DAYS_AGO)),
-    (2, t.phrase(t.DAY_BEFORE_YESTERDAY)),
-    (1, t.phrase(t.YESTERDAY)),
-    (0, t.phrase(t.TODAY)),
-)
-_BEYOND = frozenset({"넘", "이후", "후", "초과"})  # "7일 넘었" = more than 7 days
-
 
 def normalise(text: str) -> str:
     """Full-width forms folded (NFKC), lower case, whitespace runs collapsed."""
@@ -125,52 +97,48 @@ def _earliest(text: str, table: tuple[tuple[_T, re.Pattern[str]], ...]) -> _T | 
     return best[1] if best else None
 
 
-def _count(token: str) -> int:
-    if token.isdigit():
-        return int(token)
-    return t.NATIVE_COUNTS.get(token) or t.SINO_DIGITS.get(token, 0)
-
-
 def local_today() -> date:
     """Today in the service's local time zone (the process's ``TZ``)."""
     return date.today()
 
 
-def extract_days(text: str, today: date | None = None) -> int | None:
-    """Whole days since the ride, from the first day expression in ``text``. Calendar dates
-    ("11월 20일", "지난주 금요일") count back from ``today`` (default: ``local_today()``);
-    one in the future or that does not exist leaves the days unknown."""
-    found: list[tuple[int, int | None]] = []  # (position, days)
+@dataclass(frozen=True)
+class RideAge:
+    """The ride's age a text states: days, or hours when stated in hours; and where."""
+
+    days: int | None
+    hours: int | None
+    start: int
+    end: int
+
+
+def read_age(text: str, today: date | None = None) -> RideAge | None:
+    """The ride's age from the first age expression in ``text`` (normalised): a duration
+    ("3시간 전", "1년 넘은", "하루 지남") or a calendar date ("11월 20일", "지난주 금요일",
+    counted back from ``today``, default ``local_today()``). A date in the future or one that
+    does not exist leaves the age unknown."""
+    found: list[RideAge] = []
     for mention in calendar_mentions(text, today or local_today()):
-        found.append((mention.start, mention.days))
+        found.append(RideAge(mention.days, None, mention.start, mention.end))
         # The date's digits are no relative count ("11월 20일 건" is not 20 days).
         text = text[: mention.start] + " " * (mention.end - mention.start) + text[mention.end :]
-
-    def add(m: re.Match[str] | None, days: int) -> None:
-        if m is None:
-            return
-        beyond = m.groupdict().get("rel") in _BEYOND
-        found.append((m.start(), days + 1 if beyond else days))
-
-    for m in _NUM_DAYS.finditer(text):
-        add(m, int(m.group("n")))
-    for m in _WORD_DAYS.finditer(text):
-        add(m, t.DAY_WORDS[m.group("w")])
-    for m in _SINO_DAYS.finditer(text):
-        add(m, t.SINO_DIGITS[m.group("s")])
-    for m in _WEEKS.finditer(text):
-        add(m, 7 * _count(m.group("c")))
-    for m in _MONTHS.finditer(text):
-        add(m, 30 * _count(m.group("c")))
-    for m in _YEARS.finditer(text):
-        add(m, 365 * _count(m.group("c")))
-    for m in _SINCE_DAYS.finditer(text):
-        add(m, int(m.group("n")) if m.group("n") else t.DAY_WORDS[m.group("w")])
-    for days, pattern in _FIXED_DAYS:
-        add(pattern.search(text), days)
+    for duration in read_durations(text):
+        hours = duration.age_hours()
+        if duration.in_hours:
+            found.append(RideAge(None, hours, duration.start, duration.end))
+        else:
+            found.append(RideAge(hours // 24, None, duration.start, duration.end))
     if not found:
         return None
-    return min(found, key=lambda item: item[0])[1]
+    return min(found, key=lambda age: age.start)
+
+
+def extract_days(text: str, today: date | None = None) -> int | None:
+    """Whole days since the ride, from the first age expression in ``text``."""
+    age = read_age(normalise(text), today)
+    if age is None:
+        return None
+    return ride_age(age.days, age.hours)[0]
 
 
 def _request(text: str) -> str | None:
@@ -231,7 +199,9 @@ def read_question(question: str, today: date | None = None) -> QuestionFacts:
         identity = _first(text, _IDENTITY)
         values["identity_verified"] = identity
         values["ride_status"] = _first(text, _STATUSES)
-        values["days_since_ride"] = extract_days(text, today)
+        age = read_age(text, today)
+        if age is not None:
+            values["days_since_ride"], values["hours_since_ride"] = ride_age(age.days, age.hours)
         history = _first(text, _HISTORY)
         if history is None and values.get("request") in ("driver_phone", "vehicle_plate"):
             # "차량번호 확인이 안 된대요": with no other subject, it is the app record.
@@ -273,7 +243,7 @@ def with_ride_timing(facts: CaseFacts) -> CaseFacts:
     Resolved here, not left to each reader, so the situation, ``ask`` and the guard (which
     reads the resolved facts the pipeline returns) agree that it is within every window."""
     if facts.ride_status == "in_progress" and facts.days_since_ride is None:
-        return facts.model_copy(update={"days_since_ride": 0})
+        return facts.with_age(days=0)
     return facts
 
 
