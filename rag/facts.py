@@ -144,13 +144,18 @@ class RideAge:
     hours: int | None
     start: int
     end: int
+    upper_bound: bool = False  # "3일 이내": at most this old, not this old
+
+    @property
+    def in_days(self) -> int | None:
+        return ride_age(self.days, self.hours)[0]
 
 
-def read_age(text: str, today: date | None = None) -> RideAge | None:
-    """The ride's age from the first age expression in ``text`` (normalised): a duration
-    ("3시간 전", "1년 넘은", "하루 지남") or a calendar date ("11월 20일", "지난주 금요일",
-    counted back from ``today``, default ``local_today()``). A date in the future or one that
-    does not exist leaves the age unknown."""
+def read_ages(text: str, today: date | None = None) -> list[RideAge]:
+    """Every age expression in ``text`` (normalised), in order: durations ("3시간 전",
+    "1년 넘은", "하루 지남") and calendar dates ("11월 20일", "지난주 금요일", counted back
+    from ``today``, default ``local_today()``; one in the future or that does not exist is
+    an age of unknown days)."""
     found: list[RideAge] = []
     for mention in calendar_mentions(text, today or local_today()):
         found.append(RideAge(mention.days, None, mention.start, mention.end))
@@ -158,13 +163,18 @@ def read_age(text: str, today: date | None = None) -> RideAge | None:
         text = text[: mention.start] + " " * (mention.end - mention.start) + text[mention.end :]
     for duration in read_durations(text):
         hours = duration.age_hours()
+        bounded = duration.relation in ("within", "under")
         if duration.in_hours:
-            found.append(RideAge(None, hours, duration.start, duration.end))
+            found.append(RideAge(None, hours, duration.start, duration.end, bounded))
         else:
-            found.append(RideAge(hours // 24, None, duration.start, duration.end))
-    if not found:
-        return None
-    return min(found, key=lambda age: age.start)
+            found.append(RideAge(hours // 24, None, duration.start, duration.end, bounded))
+    return sorted(found, key=lambda age: age.start)
+
+
+def read_age(text: str, today: date | None = None) -> RideAge | None:
+    """The ride's age: the first age expression in ``text`` (normalised)."""
+    ages = read_ages(text, today)
+    return ages[0] if ages else None
 
 
 def extract_days(text: str, today: date | None = None) -> int | None:
@@ -213,8 +223,7 @@ def _history(reader: _Reader, values: dict[str, Any]) -> None:
     reader.take("history_available", found, values)
 
 
-def _age(reader: _Reader, values: dict[str, Any], today: date | None) -> None:
-    age = read_age(reader.text, today)
+def _age(reader: _Reader, values: dict[str, Any], age: RideAge | None) -> None:
     if age is None or (age.days is None and age.hours is None):
         return
     days, hours = ride_age(age.days, age.hours)
@@ -230,6 +239,8 @@ def read_question(question: str, today: date | None = None) -> QuestionFacts:
     text = reader.text
     injection = bool(_signal("signal.injection").search(text))
     values: dict[str, Any] = {}
+    ages = read_ages(text, today)
+    age = ages[0] if ages else None
 
     _request(reader, values)
     reader.take("service", reader.earliest(_facts("service")), values)
@@ -247,17 +258,20 @@ def read_question(question: str, today: date | None = None) -> QuestionFacts:
     if not injection:
         reader.take("identity_verified", reader.first(_facts("identity_verified")), values)
         reader.take("ride_status", reader.first(_facts("ride_status")), values)
-        _age(reader, values, today)
+        _age(reader, values, age)
         _history(reader, values)
         _consents(reader, values)
 
     facts = CaseFacts(**{k: v for k, v in values.items() if v is not None})
+    issuance = vocabulary().get("signal.issuance")
+    # The age counts here even under an injection attempt: it only says which document is
+    # wanted, it opens nothing.
+    issued = bool(issuance.compiled.search(text)) or _old_enough(issuance, ages)
     families = vocabulary().of("request_family", "family")
     return QuestionFacts(
         facts=facts,
         persistent=bool(_signal("signal.persistent").search(text)),
-        self_service=bool(_signal("signal.self_service").search(text))
-        and not _signal("signal.issuance").search(text),
+        self_service=bool(_signal("signal.self_service").search(text)) and not issued,
         injection=injection,
         reason_withheld=withheld and reason is None,
         request_family=frozenset(
@@ -265,6 +279,15 @@ def read_question(question: str, today: date | None = None) -> QuestionFacts:
         ),
         readings=dict(reader.readings),
         negated={k: tuple(v) for k, v in reader.negated.items() if k not in values},
+    )
+
+
+def _old_enough(entry: Entry, ages: list[RideAge]) -> bool:
+    """Some age the question states is at least the entry's ``min_days``."""
+    if entry.min_days is None:
+        return False
+    return any(
+        not a.upper_bound and a.in_days is not None and a.in_days >= entry.min_days for a in ages
     )
 
 

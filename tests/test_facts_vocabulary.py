@@ -94,6 +94,19 @@ def test_phrasing(question: str, expected: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "self_service"),
+    [
+        ("이용 기록 앱에서 어떻게 봐요", True),
+        ("2년 전 이용 기록 앱에서 어떻게 봐요", False),  # past the app: a document
+        ("일 년이 넘은 대리 이용 기록 어디서 보나요", False),
+        ("석 달 전 기록 앱에서 어디서 봐요", True),
+    ],
+)
+def test_an_old_ride_wants_an_issued_document(question: str, self_service: bool) -> None:
+    assert read_question(question).self_service is self_service
+
+
+@pytest.mark.parametrize(
     ("question", "fact", "span"),
     [
         ("어제 탄 고객인데   기사님 ＦＯＮ 말고 연락처요", "days_since_ride", "어제"),

@@ -53,6 +53,9 @@ class Entry(BaseModel):
     negated: tuple[str, ...] = ()
     negation: Negation = "none"
     implies_request: Request | None = None
+    #: A signal that also holds when the question states a ride at least this old
+    #: ("1년 넘은 기록": past what the app shows, so an issued document is wanted).
+    min_days: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _consistent(self) -> Entry:
