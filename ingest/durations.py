@@ -95,6 +95,8 @@ FIXED_DAYS: Final[tuple[tuple[int, str], ...]] = (
     (0, r"오늘|금일|방금|아까|조금 ?전|좀 ?전|몇 ?분 ?전|today|just now"),
 )
 _PART_OF_DAY = r"(?:\s*(?:아침|오전|오후|저녁|밤|새벽|낮|점심|중))?"
+#: "D+2": the agents' day count after the ride.
+_D_PLUS = re.compile(r"(?<![a-z])d ?\+ ?(?P<n>\d{1,4})(?!\d)")
 _ENGLISH_HOURS = re.compile(r"(?P<n>\d{1,4})\s*(?P<u>hours?|hrs?|days?|weeks?)\s+ago")
 
 _SINO = r"(?:[이삼사오육칠팔구]?십[일이삼사오육칠팔구]?|[일이삼사오육칠팔구])"
@@ -213,6 +215,8 @@ def read_durations(text: str) -> list[Duration]:
         unit = m.group("u")
         per = 1 if unit.startswith(("hour", "hr")) else 24 if unit.startswith("day") else 168
         found.append(Duration(m.start(), m.end(), int(m.group("n")) * per, "시간", "ago"))
+    for m in _D_PLUS.finditer(text):
+        found.append(Duration(m.start(), m.end(), int(m.group("n")) * 24, "day", "ago"))
     for days, pattern in FIXED_DAYS:
         for m in re.finditer("(?:" + pattern + ")" + _PART_OF_DAY, text):
             found.append(Duration(m.start(), m.end(), days * 24, "day", "ago"))

@@ -70,6 +70,8 @@ AGES: list[tuple[str, int | None, int | None, str | None]] = [
     ("탄 지 이틀 됐대요", 2, None, "이틀 됐"),
     ("이용한 지 3일 넘었대요", 4, None, "3일 넘었"),
     ("펫 운행 완료된지 8일, 차량번호 필요", 8, None, "8일"),
+    ("운완 d+4 기사 번호", 4, None, "d+4"),
+    ("D + 12 건", 12, None, "d + 12"),
     # fixed relative days
     ("오늘 아침에 탔어요", 0, None, "오늘 아침"),
     ("방금 내렸는데", 0, None, "방금"),

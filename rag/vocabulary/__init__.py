@@ -2,8 +2,10 @@
 
 Each entry is one concept: the fact it states and the value (``kind: fact``), a signal that
 only steers the reply (``signal``), words removed before reading (``mask``), or a family of
-requests (``family``); a Korean label; its phrasings (``patterns``: regular expressions in
-which a space means optional whitespace; ``literals``: words taken as written, spaces
+requests (``family``), or a playbook's question to the customer about the fact
+(``question``: the customer can answer it, so the reply asks before refusing); a Korean
+label; its phrasings (``patterns``: regular expressions in which a space means optional
+whitespace; ``literals``: words taken as written, spaces
 optional); ``examples`` that must match and ``not_examples`` that must not; ``negated``
 phrasings (the mention is there, but negated, so it must not state the value) and which
 negations apply (``negation``: ``none``, ``copula`` — "아니고", "말고" — or ``predicate`` —
@@ -27,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ingest.errors import ConfigError
 from policy_guard.facts import REQUESTS, CaseFacts, Request
 
-Kind = Literal["fact", "signal", "mask", "family"]
+Kind = Literal["fact", "signal", "mask", "family", "question"]
 Negation = Literal["none", "copula", "predicate"]
 
 
@@ -66,6 +68,8 @@ class Entry(BaseModel):
                 phrase(pattern)
             except re.error as exc:
                 raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from None
+        if self.kind == "question" and self.fact not in CaseFacts.model_fields:
+            raise ValueError(f"fact {self.fact!r} is not a CaseFacts field")
         if self.kind == "fact":
             if self.fact not in CaseFacts.model_fields:
                 raise ValueError(f"fact {self.fact!r} is not a CaseFacts field")
