@@ -44,8 +44,9 @@ class CaseFacts(BaseModel):
     request: Request | None = None
     ride_status: RideStatus | None = None
     days_since_ride: int | None = Field(default=None, ge=0, le=MAX_DAYS)
-    #: The ride's age in hours, for windows stated in hours ("하차 후 24시간 이내"). Kept in
-    #: step with ``days_since_ride`` by ``ride_age`` (the one rule for the two clocks).
+    #: The ride's age in hours, for windows stated in hours ("하차 후 24시간 이내"), when it
+    #: was stated in hours; ``ride_hours`` reads it for any case, and ``days_since_ride`` is
+    #: filled from it (``ride_age``: the one rule for the two clocks).
     hours_since_ride: int | None = Field(default=None, ge=0, le=MAX_DAYS * HOURS_PER_DAY)
     history_available: bool | None = None
     reason: Reason | None = None
@@ -74,8 +75,14 @@ class CaseFacts(BaseModel):
                 f"days_since_ride={days} and hours_since_ride={hours} disagree "
                 f"(days must be hours // {HOURS_PER_DAY})"
             )
-        filled_days, filled_hours = ride_age(days, hours)
-        return {**data, "days_since_ride": filled_days, "hours_since_ride": filled_hours}
+        # The days are stored (the guard's day windows read them); hours stay as stated and
+        # are derived on reading (``ride_hours``), so a day-only case stays as it was given.
+        return {**data, "days_since_ride": ride_age(days, hours)[0]}
+
+    @property
+    def ride_hours(self) -> int | None:
+        """The ride's age in hours: as stated, else from the days (``ride_age``)."""
+        return ride_age(self.days_since_ride, self.hours_since_ride)[1]
 
     def merged_over(self, base: CaseFacts) -> CaseFacts:
         """These facts, with ``base`` filling what is unknown here (explicit fields win). The

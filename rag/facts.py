@@ -227,9 +227,11 @@ def _age(reader: _Reader, values: dict[str, Any], age: RideAge | None) -> None:
     if age is None or (age.days is None and age.hours is None):
         return
     days, hours = ride_age(age.days, age.hours)
-    values["days_since_ride"], values["hours_since_ride"] = days, hours
+    values["days_since_ride"] = days
     reader.record("days_since_ride", days, age.start, age.end)
-    reader.record("hours_since_ride", hours, age.start, age.end)
+    if age.hours is not None:  # stated in hours: kept, for hour windows
+        values["hours_since_ride"] = hours
+        reader.record("hours_since_ride", hours, age.start, age.end)
 
 
 def read_question(question: str, today: date | None = None) -> QuestionFacts:

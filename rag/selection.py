@@ -209,7 +209,7 @@ def fit_conditions(
         "days_since_ride", (cond.days_min, cond.days_max), facts.days_since_ride, strict, tally
     )
     _window_condition(
-        "hours_since_ride", (cond.hours_min, cond.hours_max), facts.hours_since_ride, strict, tally
+        "hours_since_ride", (cond.hours_min, cond.hours_max), facts.ride_hours, strict, tally
     )
     _flag_condition(
         "history_available", cond.history_available, facts.history_available, True, tally

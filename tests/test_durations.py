@@ -106,7 +106,8 @@ def test_ride_age(text: str, days: int | None, hours: int | None, span: str | No
     assert normalised[age.start : age.end] == span
     facts = extract_facts(text, MONDAY)
     assert facts.days_since_ride == days
-    assert facts.hours_since_ride == (hours if hours is not None else days * 24)  # type: ignore[operator]
+    assert facts.hours_since_ride == hours  # kept only when stated in hours
+    assert facts.ride_hours == (hours if hours is not None else days * 24)  # type: ignore[operator]
 
 
 # (heading, day window, hour window)
@@ -187,7 +188,8 @@ def test_one_rule_for_the_two_clocks(
 ) -> None:
     assert ride_age(days, hours) == expected
     facts = CaseFacts(days_since_ride=days, hours_since_ride=hours)
-    assert (facts.days_since_ride, facts.hours_since_ride) == expected
+    assert (facts.days_since_ride, facts.ride_hours) == expected
+    assert facts.hours_since_ride == hours  # a day-only case stays as given
 
 
 def test_disagreeing_clocks_are_rejected() -> None:
@@ -211,4 +213,5 @@ def test_console_age_replaces_both_clocks_of_the_question() -> None:
     question = CaseFacts(hours_since_ride=3)
     console = CaseFacts(days_since_ride=5)
     merged = console.merged_over(question)
-    assert (merged.days_since_ride, merged.hours_since_ride) == (5, 120)
+    assert (merged.days_since_ride, merged.ride_hours) == (5, 120)
+    assert merged.hours_since_ride is None
