@@ -8,12 +8,13 @@ from datetime import date
 import pytest
 
 from ingest.chunk import ChunkConditions
+from ingest.chunker import chunk_document
 from ingest.conditions import merge_conditions, read_conditions, read_windows
 from ingest.durations import normal, read_durations
 from policy_guard import check, disclosure_allowed
 from policy_guard.facts import CaseFacts, ride_age
 from rag.facts import extract_facts, normalise, read_age
-from rag.selection import fit_conditions
+from rag.selection import fit_conditions, select_section
 
 MONDAY = date(2026, 11, 23)
 
@@ -215,3 +216,39 @@ def test_console_age_replaces_both_clocks_of_the_question() -> None:
     merged = console.merged_over(question)
     assert (merged.days_since_ride, merged.ride_hours) == (5, 120)
     assert merged.hours_since_ride is None
+
+
+# A playbook of another service whose situations are stated in hours, in the house style.
+HOURS_BOOK = """# 퀵 배송 분실물 문의
+
+**Q1. 배송 기사님께 물건을 두고 내렸어요.**
+----------------------
+
+**[분실물 문의]**
+
+**1. 하차 후 24시간 이내**
+
+하차 후 24시간이 지나지 않았다면 앱의 이용기록에서 기사님께 바로 연락하실 수 있어요.
+
+**2. 하차 후 24시간 경과**
+
+하차 후 24시간이 지나 앱에서 연락이 어려워요. 고객센터에서 확인 후 연락드리겠습니다.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "window"),
+    [
+        ("한 시간 전에 내렸는데 물건을 두고 내렸대요", "24시간 이내"),
+        ("방금 하차했는데 가방 두고 내림", "24시간 이내"),
+        ("어제 저녁에 내렸는데 우산 두고 내렸대요", "24시간 이내"),
+        ("30시간 넘었는데 지갑 두고 내렸대요", "24시간 경과"),
+        ("이틀 전에 물건 두고 내렸대요", "24시간 경과"),
+    ],
+)
+def test_an_hour_window_playbook_is_chosen_by_the_rides_age(question: str, window: str) -> None:
+    chunks = chunk_document("900_quick.txt", HOURS_BOOK)
+    situations = [c for c in chunks if c.kind == "script"]
+    facts = extract_facts(question, MONDAY)
+    chosen = select_section([], facts, situations, disclosure_allowed).chosen
+    assert chosen is not None and chosen.chunk.section.endswith(window), question
