@@ -60,6 +60,12 @@ _PHRASE_TAGS = frozenset(
 _CLAUSE_LINKS = frozenset({"지", "게", "고", "어", "아", "어다", "다가"})
 _BOUNDARY_TAGS = frozenset({"EF", "SF"})
 _NOMINALISERS = frozenset({"것", "거"})
+#: Particles that coordinate nouns even when Kiwi tags them JX ("분실물 건이나 사고").
+_COORDINATORS = frozenset(
+    {"이나", "나", "랑", "이랑", "와", "과", "하고", "이며", "며", "이든", "든"}
+)
+#: Nouns that act as bound nouns after a noun ("분실물 건", "사고 관련").
+_BOUND_LIKE = frozenset({"건", "쪽", "관련", "문제", "때문", "중"})
 
 
 @dataclass(frozen=True)
@@ -86,11 +92,39 @@ def _clause_start(tokens: list[Any], i: int) -> int:
     return 0
 
 
+def _list_item(tokens: list[Any], comma: int) -> bool:
+    """Whether the words before a comma are one bare noun ("분실물, 사고는 아님"): a list of
+    negated items, not an earlier remark ("5일 전 완료건, 분실물은 아님")."""
+    j = comma - 1
+    if j < 0 or _tag(tokens[j]) not in ("NNG", "NNP", "SL"):
+        return False
+    return j == 0 or _tag(tokens[j - 1]) in ("SP", "EC", "EF", "SF")
+
+
+def _joins(tokens: list[Any], left: int) -> bool:
+    """Whether the gap (a space) between token ``left`` and the next stays inside one noun
+    phrase: a coordinator or listing comma before it ("분실물이나 사고"), a bound noun, a
+    number word or an adverb after it ("운행 중", "둘 다", "사고가 딱히")."""
+    right = left + 1
+    tag, form = _tag(tokens[left]), str(tokens[left].form)
+    if tag in ("JC", "MAG") or (tag == "JX" and form in _COORDINATORS):
+        return True
+    if tag == "SP":
+        return _list_item(tokens, left)
+    return _tag(tokens[right]) in ("NNB", "NR", "MAG") or str(tokens[right].form) in _BOUND_LIKE
+
+
 def _phrase_start(tokens: list[Any], i: int) -> tuple[int, int]:
     """(offset, index) of the noun phrase ending right before token ``i``."""
     j = i - 1
     start = int(tokens[i].start)
     while j >= 0 and _tag(tokens[j]) in _PHRASE_TAGS:
+        nxt = tokens[j + 1]
+        adjacent = int(tokens[j].start) + int(tokens[j].len) >= int(nxt.start)
+        if j + 1 < i and not adjacent and not _joins(tokens, j):
+            break
+        if _tag(tokens[j]) == "SP" and not _list_item(tokens, j):
+            break
         start = int(tokens[j].start)
         j -= 1
     return start, j + 1

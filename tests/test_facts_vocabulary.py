@@ -83,6 +83,13 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
     ("연락처 아니고 차번이요", {"request": "vehicle_plate"}),
     ("운행완료는 아니고 배차 후 취소", {"ride_status": "cancelled_after_dispatch"}),
     ("기사님 연락처 안 알려주나요", {"request": "driver_phone"}),
+    # the negation covers its own phrase, not the remarks before it
+    (
+        "기사 연락처 요청, 4일 전 완료건, 사고나 분실물은 아님",
+        {"request": "driver_phone", "ride_status": "completed", "reason": None},
+    ),
+    ("차번 문의 운행완료 건 사고 아님", {"request": "vehicle_plate", "ride_status": "completed"}),
+    ("분실물, 사고 둘 다 아님", {"reason": None}),
 ]
 
 
