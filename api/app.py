@@ -19,7 +19,7 @@ from api.errors import install_exception_handlers
 from api.feedback import FeedbackStore
 from api.logging import configure_logging
 from api.middleware import BodyGateMiddleware, RequestContextMiddleware
-from api.routers import console, feedback, guard, health, search, suggest
+from api.routers import console, docs, feedback, fields, guard, health, search, suggest
 from api.routers.console import STATIC_DIR
 from api.runner import WorkRunner
 from api.runtime import ServiceRuntime
@@ -67,6 +67,7 @@ def _install_openapi(app: FastAPI, settings: Settings) -> None:
             if prop is not None:
                 prop["maxLength"] = limit
                 prop["pattern"] = r"\S"
+        docs.describe(schema, settings.max_question_chars)
         app.openapi_schema = schema
         return schema
 
@@ -97,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             'Errors have the shape `{"error": {"code", "message", "fields"?}}`.'
         ),
         lifespan=lifespan,
+        # /docs and /redoc are served by api.routers.docs from local files, not a CDN.
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
@@ -106,9 +109,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
 
     install_exception_handlers(app)
-    for module in (suggest, guard, search, feedback, health, console):
+    for module in (suggest, guard, search, feedback, fields, health, console, docs):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")
     # Added last = outermost: the request id exists before the body gate can answer.
     app.add_middleware(BodyGateMiddleware, max_body_bytes=max_body_bytes(settings))
     app.add_middleware(RequestContextMiddleware)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Collection
+from datetime import date
 from typing import Any, Literal, Protocol
 
 from ingest.errors import IndexNotReadyError, UnavailableError
@@ -24,7 +26,13 @@ LoadState = Literal["loading", "ready", "failed"]
 
 
 class Pipeline(Protocol):
-    def suggest(self, question: str, case: CaseFacts) -> Suggestion: ...
+    def suggest(
+        self,
+        question: str,
+        case: CaseFacts | None = None,
+        today: date | None = None,
+        confirmed: Collection[str] = (),
+    ) -> Suggestion: ...
 
 
 class Retriever(Protocol):

@@ -11,17 +11,29 @@ import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from evals.sections import normalise_path, section_matches
 from ingest.errors import UserError
 from policy_guard.facts import CaseFacts
+from policy_guard.rule_table import load_rules
 from policy_guard.verdict import RuleId
 
 CaseKind = Literal["suggest", "guard", "retrieval"]
+#: Tag prefix that carries a suggestion case's paraphrase group into the results.
+GROUP_TAG = "group:"
 #: The project's own labelled sets.
 DEFAULT_DIR = Path(__file__).resolve().parent / "datasets"
 
@@ -49,7 +61,19 @@ class SuggestCase(_Case):
     section: str | None = None
     include_any: list[list[str]] = Field(default_factory=list)  # every group: one phrase
     exclude: list[str] = Field(default_factory=list)  # regexes that must not match
-    grounded: bool | None = None
+    grounded: bool | None = Field(
+        default=None, validation_alias=AliasChoices("grounded", "expect_grounded")
+    )
+    #: Phrasings of one situation share a group: the group passes only if every one passes.
+    group: str | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _group_tag(self) -> SuggestCase:
+        tag = f"{GROUP_TAG}{self.group}"
+        if self.group is not None and tag not in self.tags:
+            self.tags.append(tag)
+        return self
 
     @field_validator("exclude")
     @classmethod
@@ -69,13 +93,20 @@ class SuggestCase(_Case):
         return groups
 
 
+def _known_rule(rule_id: str) -> str:
+    """A rule id is one the rule data defines."""
+    if rule_id not in load_rules().ids:
+        raise ValueError(f"unknown rule id {rule_id!r}: not in policy_guard/rules.yaml")
+    return rule_id
+
+
 class GuardCase(_Case):
     """A draft with case facts, and the guard's expected verdict."""
 
     draft: str = Field(min_length=1)
     case: CaseFacts = Field(default_factory=CaseFacts)
     allowed: bool
-    rules: list[RuleId] = Field(default_factory=list)
+    rules: list[Annotated[RuleId, AfterValidator(_known_rule)]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> GuardCase:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, get_args
+from typing import Any
 
 import numpy as np
 
+from evals.datasets import GROUP_TAG
 from evals.runner import GuardResult, RetrievalResult, SuggestResult
-from policy_guard.verdict import RuleId
+from policy_guard.rule_table import load_rules
 
-RULES: tuple[str, ...] = get_args(RuleId)
+#: The rule ids of the rule data, in its order.
+RULES: tuple[str, ...] = load_rules().ids
 HITS_AT = (1, 3, 5)
 #: Pipeline stages reported in this order (the pipeline's ``timings_ms`` keys).
 STAGES = ("facts", "retrieval", "selection", "drafting", "guard", "end_to_end")
@@ -112,8 +114,27 @@ def suggest_metrics(results: Sequence[SuggestResult]) -> dict[str, Any]:
         for tag in r.tags:
             by_tag[tag].append(r)
     out["by_section"] = {k: _pass_block(v) for k, v in sorted(by_section.items())}
-    out["by_tag"] = {k: _pass_block(v) for k, v in sorted(by_tag.items())}
+    out["by_tag"] = {
+        k: _pass_block(v) for k, v in sorted(by_tag.items()) if not k.startswith(GROUP_TAG)
+    }
+    out["consistency"] = consistency(results)
     return out
+
+
+def consistency(results: Sequence[SuggestResult]) -> dict[str, Any]:
+    """pass^k over paraphrase groups: a situation counts only if every phrasing of it passed."""
+    groups: dict[str, list[bool]] = defaultdict(list)
+    for r in results:
+        for tag in r.tags:
+            if tag.startswith(GROUP_TAG):
+                groups[tag.removeprefix(GROUP_TAG)].append(r.passed)
+    failing = sorted(g for g, v in groups.items() if not all(v))
+    return {
+        "groups": len(groups),
+        "all_passed": len(groups) - len(failing),
+        "pass_k": _ratio(len(groups) - len(failing), len(groups)),
+        "failing_groups": failing,
+    }
 
 
 def guard_metrics(results: Sequence[GuardResult]) -> dict[str, Any]:

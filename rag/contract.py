@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ingest.chunk import Chunk
 from policy_guard.facts import CaseFacts
 from policy_guard.verdict import Verdict, Violation
+from rag.fact_sources import Conflict, RefusedFact
+from rag.readings import FactReading
 
 
 class Hit(BaseModel):
@@ -35,6 +37,22 @@ class SuggestRequest(BaseModel):
 
     question: str = Field(min_length=1, examples=["펫 5일 전 운행완료 건인데 기사 번호 달래요"])
     case: CaseFacts = Field(default_factory=CaseFacts)
+    confirmed: list[str] = Field(
+        default_factory=list,
+        max_length=len(CaseFacts.model_fields),
+        description=(
+            "Console fields the agent confirmed over what the question says: for these, a "
+            "disagreeing statement in the text is no conflict and the console value is used."
+        ),
+    )
+
+    @field_validator("confirmed")
+    @classmethod
+    def _known_facts(cls, names: list[str]) -> list[str]:
+        unknown = [n for n in names if n not in CaseFacts.model_fields]
+        if unknown:
+            raise ValueError(f"not case fields: {unknown[:5]}")
+        return names
 
 
 class Suggestion(BaseModel):
@@ -50,6 +68,21 @@ class Suggestion(BaseModel):
     draft_violations: list[Violation]
     drafter: str = "composed"  # "composed" or "llm"
     llm_skipped: bool = False  # an LLM is configured but failed: the composed reply was used
+    conflicts: list[Conflict] = Field(
+        default_factory=list,
+        description=(
+            "Facts where the text and a console field disagree. Until the agent resolves one "
+            "(changes the field, or lists it in `confirmed`), the rules use `applied`: the more "
+            "restrictive of the two values."
+        ),
+    )
+    refused: list[RefusedFact] = Field(
+        default_factory=list,
+        description="Facts the text stated but may not establish (e.g. the driver's consent).",
+    )
+    provenance: dict[str, FactReading] = Field(
+        default_factory=dict, description="Where each resolved fact came from."
+    )
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
 

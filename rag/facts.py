@@ -1,6 +1,6 @@
 """Case facts read from the agent's Korean question, merged under the console's ``case``.
 
-The question is read with the vocabulary in ``rag/vocabulary/`` (regular expressions over
+The question is read with the vocabulary in ``rag/vocabulary/phrases/`` (regular expressions over
 normalised text: predictable, sub-millisecond, and testable phrase by phrase), durations with
 ``ingest.durations`` and calendar dates with ``rag.dates``. A mention under a negation
 ("분실물이나 사고는 아님", read from Kiwi's morphemes by ``rag.negation``) does not state its

@@ -1,4 +1,4 @@
-"""The phrasings other modules read, taken from the vocabulary data (``rag/vocabulary/``).
+"""The phrasings other modules read, taken from the vocabulary data (``rag/vocabulary/phrases/``).
 
 The phrase tables themselves are YAML; this module only offers them in the shapes the
 catalog, the routes and the pipeline use.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -29,10 +29,11 @@ from rag.contract import Citation, Hit, Suggestion
 from rag.customer_questions import CustomerQuestion, customer_facts, find_question
 from rag.drafting.base import DraftContext, Drafter
 from rag.drafting.composed import NO_SCRIPT_REPLY, compose_reply
-from rag.facts import QuestionFacts, merge_facts, read_question, without_item_words
+from rag.fact_sources import Resolution, readings_from_facts, resolve
+from rag.facts import QuestionFacts, read_question, with_ride_timing, without_item_words
 from rag.facts_table import REASON_IMPLIED_REQUEST
 from rag.grounding import Evidence, gather, is_grounded
-from rag.selection import Selection, Signals, Wording, select_section
+from rag.selection import Selection, Signals, Wording, question_topics, select_section
 from rag.tokenizer import tokenize
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,8 @@ class Plan:
     """What the pipeline decided for a question before drafting (also for calibration)."""
 
     read: QuestionFacts
-    facts: CaseFacts  # console fields over the question's
+    facts: CaseFacts  # console fields and the question's, settled by their sources
+    resolution: Resolution  # where each fact came from; conflicts; facts refused from text
     signals: Signals
     asked: frozenset[str]  # the question's terms that tell situations apart
     hits: list[Hit]
@@ -234,17 +236,21 @@ class SuggestionPipeline:
         case: CaseFacts | None = None,
         timings: dict[str, float] | None = None,
         today: date | None = None,
+        confirmed: Collection[str] = (),
     ) -> Plan:
         """Facts, retrieval, situation and grounding for a question. Calendar dates in the
-        question count back from ``today`` (default: the service's local date)."""
+        question count back from ``today`` (default: the service's local date). ``confirmed``
+        names console fields the agent confirmed over what the question says."""
         timings = {} if timings is None else timings
         t = time.perf_counter()
         read = read_question(question, today)
-        facts = merge_facts(read.facts, case)
+        resolution = resolve(case, readings_from_facts(read.facts, "question"), confirmed)
+        facts = with_ride_timing(resolution.facts)
         signals = Signals(
             persistent=read.persistent,
             implied_requests=REASON_IMPLIED_REQUEST,
             self_service=read.self_service,
+            topics=question_topics(question),
         )
         timings["facts"] = _ms(t)
 
@@ -258,21 +264,28 @@ class SuggestionPipeline:
         # Once the request is known, the words naming it no longer tell situations apart.
         situational = frozenset(tokenize(without_item_words(question))) if facts.request else asked
         book, selection = self._select(hits, facts, signals, catalog, situational)
-        evidence = gather(facts, hits, catalog, book, asked, read.request_family)
+        topics = frozenset(topic for topic, _ in signals.topics)
+        evidence = gather(facts, hits, catalog, book, asked, read.request_family, topics)
         grounded = (
             selection is not None
             and selection.chosen is not None
             and is_grounded(evidence, self.settings.grounded_threshold)
         )
         timings["selection"] = _ms(t)
-        return Plan(read, facts, signals, situational, hits, book, selection, evidence, grounded)
+        return Plan(
+            read, facts, resolution, signals, situational, hits, book, selection, evidence, grounded
+        )
 
     def suggest(
-        self, question: str, case: CaseFacts | None = None, today: date | None = None
+        self,
+        question: str,
+        case: CaseFacts | None = None,
+        today: date | None = None,
+        confirmed: Collection[str] = (),
     ) -> Suggestion:
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        plan = self.plan(question, case, timings, today)
+        plan = self.plan(question, case, timings, today, confirmed)
         facts, hits, signals = plan.facts, plan.hits, plan.signals
         grounded = plan.grounded
 
@@ -341,6 +354,9 @@ class SuggestionPipeline:
             draft_violations=draft_violations,
             drafter=drafter,
             llm_skipped=skipped,
+            conflicts=plan.resolution.conflicts,
+            refused=plan.resolution.refused,
+            provenance=plan.resolution.provenance,
             timings_ms=timings,
         )
 

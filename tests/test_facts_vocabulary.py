@@ -1,4 +1,4 @@
-"""The vocabulary data (``rag/vocabulary/*.yaml``): every entry's own examples, its negated
+"""The vocabulary data (``rag/vocabulary/phrases/*.yaml``): every entry's examples, its negated
 forms, the validation of the files, and the provenance of what the question states."""
 
 from __future__ import annotations

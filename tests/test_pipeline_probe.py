@@ -59,6 +59,7 @@ IDENTITY_Q = ["본인이십니까", "본인에게만"]
 AFTER_IDENTITY = ["발급을 위해 아래 내용", "발급 필요사유", "이메일 주소로 발송해 드리면 될까요"]
 CONSENT_CHAT = ["위의 내용 수집에 동의하시면"]
 CONSENT_PHONE = ["동의하신다면"]
+COLLECTION_NOTICE = ["개인정보 수집 동의가 필요합니다", "수집에 동의"]
 BIRTH = ["생년월일"]
 SENDING = ["발송해 드릴 예정"]
 
@@ -158,13 +159,15 @@ ROWS: list[Row] = [
         [NO_PHONE],
     ),
     Row(
-        "p3-console-wins",
+        # The question disagrees with the console: the more restrictive value of each fact
+        # is used until the agent resolves the conflict (10 days, history available).
+        "p3-conflict-restrictive",
         "10일 전 펫 탄 건 기사 연락처 달래요, 이용기록 없다고",
         pet(ride_status="completed", days_since_ride=1, history_available=True),
         PET,
-        [APP_CALL],
+        [REFUSAL],
         [NO_PHONE],
-        facts={"days_since_ride": 1, "history_available": True},
+        facts={"days_since_ride": 10, "history_available": True},
     ),
     Row(
         "p-in-progress",
@@ -624,11 +627,13 @@ ROWS: list[Row] = [
         facts={"identity_verified": False},
     ),
     Row(
-        "d-verified",
+        # Identity is confirmed in the console or by the customer's answer to the agent's
+        # own question in a chat, never by the question's words: the identity step stays.
+        "d-verified-text-refused",
         "본인 확인 완료했고 구청 제출용 대리 이용내역서 필요하대요",
         {"service": "daeri"},
         DAERI,
-        [AFTER_IDENTITY],
+        [IDENTITY_Q],
         [NO_SENDING],
     ),
     Row(
@@ -642,7 +647,7 @@ ROWS: list[Row] = [
     Row(
         "d-alt-chat",
         "본인 확인 됐고 회사 메일로 대리 이용내역서 받고 싶대요",
-        {"service": "daeri", "channel": "chat"},
+        {"service": "daeri", "channel": "chat", "identity_verified": True},
         DAERI,
         [CONSENT_CHAT],
         [NO_SENDING],
@@ -650,7 +655,7 @@ ROWS: list[Row] = [
     Row(
         "d-alt-phone",
         "전화 상담 중인데 닉네임 말고 실명으로 이용내역서 발급해달래요, 본인 맞아요",
-        {"service": "daeri"},
+        {"service": "daeri", "identity_verified": True},
         DAERI,
         [CONSENT_PHONE],
         [NO_SENDING],
@@ -673,18 +678,22 @@ ROWS: list[Row] = [
         [NO_SENDING],
     ),
     Row(
-        "d-alt-consented",
+        # Collection consent counts only right after the agent's notice (console or chat):
+        # the notice is still the reply.
+        "d-alt-consent-text-refused",
         "다른 이메일로 이용내역서 원하시고 수집 동의하셨어요",
         {"service": "daeri", "identity_verified": True},
         DAERI,
-        [SENDING],
+        [COLLECTION_NOTICE],
+        [NO_SENDING],
     ),
     Row(
-        "d-withdrawn-consented",
+        "d-withdrawn-consent-text-refused",
         "탈퇴 고객 이용내역서 건, 개인정보 수집 동의 받았습니다",
         {"service": "daeri", "identity_verified": True, "withdrawn": True},
         DAERI,
-        [SENDING],
+        [COLLECTION_NOTICE],
+        [NO_SENDING],
     ),
     Row(
         "d-consent-without-identity",
@@ -728,12 +737,15 @@ ROWS: list[Row] = [
         [r"010-?\d{4}-?\d{4}"],  # no value in the console: the agent fills the blank
     ),
     Row(
-        "h-console-history-wins",
+        # The question says the record is visible, the console says not: the restrictive
+        # value (visible: the app route) is used until the agent resolves the conflict.
+        "h-conflict-history-restrictive",
         "어제 펫 탄 건 기사 연락처, 이용기록은 보인대요",
         pet(ride_status="completed", history_available=False),
         PET,
-        [[PHONE]],
-        facts={"history_available": False},
+        [APP_CALL],
+        [NO_PHONE],
+        facts={"history_available": True},
     ),
     Row(
         "h-persist-allowed",

@@ -42,11 +42,15 @@ def _guarded(suggestion: Suggestion) -> Suggestion:
     "/suggest",
     summary="Suggest a reply",
     description=(
-        "Retrieves the playbook situation that matches the case facts (console fields win over "
-        "what the question says), drafts a reply from its approved script (or via the configured "
-        "LLM) and returns it only after the policy guard passed it. `draft_violations` lists "
+        "Retrieves the playbook situation that matches the case facts, drafts a reply from its "
+        "approved script (or via the configured LLM) and returns it only after the policy guard "
+        "passed it. `draft_violations` lists "
         "what a first draft broke before it was replaced; `llm_skipped` is true when an LLM is "
-        "configured but failed, and the composed reply was used."
+        "configured but failed, and the composed reply was used. Facts come from the console's "
+        "`case` and from the question; the question may never establish the driver's consent, "
+        "identity or collection consent (those are listed in `refused`), and where it disagrees "
+        "with a console field the conflict is listed in `conflicts` and the rules use the more "
+        "restrictive value until the agent confirms the console value in `confirmed`."
     ),
 )
 async def suggest(
@@ -57,7 +61,9 @@ async def suggest(
 ) -> Suggestion:
     check_text("question", body.question, settings.max_question_chars)
     pipeline = runtime.pipeline
-    suggestion = await runner.run(pipeline.suggest, body.question, body.case)
+    suggestion = await runner.run(
+        pipeline.suggest, body.question, body.case, confirmed=body.confirmed
+    )
     suggestion = _guarded(suggestion)
     log.info(
         "suggest grounded=%s drafter=%s llm_skipped=%s chunks=%s draft_rules=%s timings=%s",

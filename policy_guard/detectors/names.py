@@ -15,7 +15,15 @@ import re
 from collections.abc import Iterator
 
 from policy_guard.detectors.base import Finding
-from policy_guard.lexicon import Lexicon, alternation, load_lexicon, load_ordinary_words
+from policy_guard.detectors.driver_context import about_driver
+from policy_guard.lexicon import (
+    Lexicon,
+    alternation,
+    load_lexicon,
+    load_ordinary_words,
+    load_words_with_ending,
+)
+from policy_guard.romanise import given_name_pattern, surname_pattern
 
 _HANGUL = "가-힣"
 _NAME_MASK = "*＊○●◯◎OＯ"
@@ -66,10 +74,14 @@ def _sets() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     )
 
 
-def looks_like_name(word: str) -> bool:
-    """A surname then given-name syllables (2–4 syllables in all), and no ordinary word."""
+def looks_like_name(word: str, *, unlabelled: bool = False) -> bool:
+    """A surname then given-name syllables (2–4 syllables in all), and no ordinary word.
+    ``unlabelled``: nothing says the word is a name (it only stands before a title), so an
+    ordinary word with its ending (경우라 = 경우 + 이 + 라) is not read as one."""
     surnames, given, stop = _sets()
     if not 2 <= len(word) <= 4 or word in stop:
+        return False
+    if unlabelled and len(word) == 3 and word[2] in load_words_with_ending().get(word[:2], ""):
         return False
     for cut in (2, 1):
         rest = word[cut:]
@@ -98,6 +110,41 @@ def _console_patterns(name: str) -> list[re.Pattern[str]]:
     if len(given) >= 2:
         given_re = r"\s?".join(re.escape(c) for c in given)
         out.append(re.compile(rf"(?<![{_HANGUL}]){given_re}(?=\s?(?:기사님|님|씨|기사))"))
+    # 최씨 성을 가진 기사님, 성은 최씨: the surname named as such.
+    s_re = re.escape(surname)
+    out.append(
+        re.compile(
+            rf"(?<![{_HANGUL}]){s_re}(?=\s?(?:씨|氏)(?![앗름눈])|\s?(?:가|이)?\s?성(?:을|이|씨|은)?\s)"
+        )
+    )
+    out.append(
+        re.compile(
+            rf"(?<=성)(?:씨)?\s?(?:은|이|는|:)\s?{s_re}(?=씨|가\s|이에|입|예|(?![{_HANGUL}]))"
+        )
+    )
+    return out + _romanised_patterns(surname, "".join(given))
+
+
+_ROMAN_TITLE = r"(?:mr|mrs|ms|miss|driver|captain|기사님?|기사)\.?\s?"
+_ROMAN_AFTER = r"\s?(?:기사|씨|님|-?ssi|-?nim|\s(?:driver|gisa))"
+
+
+def _romanised_patterns(surname: str, given: str) -> list[re.Pattern[str]]:
+    """The console name romanised (Choi Minjun, Minjun Choi, Choe Min-jun, Mr. Choi)."""
+    if not all("가" <= c <= "힣" for c in surname + given):
+        return []
+    sur, giv = surname_pattern(surname), given_name_pattern(given) if given else ""
+    edge, end = r"(?<![A-Za-z])", r"(?![A-Za-z])"
+    out = [
+        re.compile(rf"(?i){edge}{_ROMAN_TITLE}{sur}{end}"),
+        re.compile(rf"(?i){edge}{sur}(?={_ROMAN_AFTER})"),
+    ]
+    if giv:
+        out += [
+            re.compile(rf"(?i){edge}{sur}[\-,]?\s?{giv}{end}"),
+            re.compile(rf"(?i){edge}{giv},?\s?{sur}{end}"),
+            re.compile(rf"(?i){edge}{giv}(?={_ROMAN_AFTER})"),
+        ]
     return out
 
 
@@ -111,20 +158,25 @@ def _width(word: str, core: str) -> int:
     return len(word)
 
 
-def _emphasis(text: str, start: int, run: str) -> bool:
+def _emphasis(text: str, start: int, run: re.Match[str]) -> bool:
     """Markdown emphasis, not a mask: the stars close an emphasis opened earlier on the line
-    (``**3일 이내**``, ``**정보**``)."""
-    if set(run) != {"*"}:
+    (``**3일 이내**``, ``**정보**``), or open one that closes later on it (``제**3**자``)."""
+    stars = run.group()
+    if set(stars) != {"*"}:
         return False
     line = text[text.rfind("\n", 0, start) + 1 : start]
-    return line.count(run) % 2 == 1
+    if line.count(stars) % 2 == 1:
+        return True
+    after = text[run.end() : run.end() + 1]
+    rest = text[run.end() : text.find("\n", run.end()) % (len(text) + 1)]
+    return bool(after) and not after.isspace() and stars in rest
 
 
 def _masked(text: str, pattern: re.Pattern[str]) -> list[Finding]:
     out: list[Finding] = []
     for run in _MASK_RUN.finditer(text):  # only around mask characters: most drafts have none
         for m in pattern.finditer(text, max(0, run.start() - 3), run.end() + 1):
-            if _emphasis(text, m.start(), run.group()):
+            if _emphasis(text, m.start(), run):
                 continue
             if not any(f.start == m.start() for f in out):
                 out.append(Finding(m.start(), m.end(), "masked"))
@@ -152,6 +204,7 @@ def detect(text: str, console_name: str | None) -> list[Finding]:
             findings.append(Finding(m.start("word"), m.start("word") + _width(word, core), "value"))
     findings += _apposed(text, endings)
     findings += _bare_surnames(text)
+    findings += _surname_references(text)
     findings += _before(text, _TITLE.finditer(text), word_before)
     honorifics = [m for m in _HONORIFIC.finditer(text) if _speaks_of_driver(text, m)]
     findings += _before(text, iter(honorifics), word_before)
@@ -189,6 +242,28 @@ def _bare_surnames(text: str) -> list[Finding]:
             glued = start > 0 and (text[start - 1].isalnum() or "가" <= text[start - 1] <= "힣")
             if not glued:
                 out.append(Finding(start, at, "value"))
+    return out
+
+
+@functools.cache
+def _reference_pattern() -> re.Pattern[str]:
+    bare = alternation(list(load_lexicon().bare_surnames))
+    return re.compile(
+        rf"(?<![{_HANGUL}])(?P<a>{bare})\s?(?:씨|氏)\s?(?:성|기사)"
+        rf"|성(?:씨)?\s?(?:은|이|는|:)\s?(?P<b>{bare})(?:\s?씨|가\s|\s?이에|\s?입)"
+    )
+
+
+def _surname_references(text: str) -> list[Finding]:
+    """A surname named as such in a sentence about the driver (최씨 성을 가진 기사님, 기사님
+    성은 박씨예요). Found only after the literal 씨 or 성 (quick to find)."""
+    if "씨" not in text and "氏" not in text and "성" not in text:
+        return []
+    out = []
+    for m in _reference_pattern().finditer(text):
+        group = "a" if m.group("a") else "b"
+        if about_driver(text, m.start(), m.end() + 8):
+            out.append(Finding(m.start(group), m.end(group), "value"))
     return out
 
 
@@ -255,7 +330,7 @@ def _before(
             continue
         if len(word) == 2 and not _two_syllable_name(text, word, title.start()):
             continue
-        if looks_like_name(word):
+        if looks_like_name(word, unlabelled=True):
             out.append(Finding(before.start(), before.start() + len(word), "value"))
     return out
 

@@ -1,4 +1,4 @@
-"""How agents phrase case facts in Korean, as data: the YAML files of this folder.
+"""How agents phrase case facts in Korean, as data: the YAML files of ``phrases/``.
 
 Each entry is one concept: the fact it states and the value (``kind: fact``), a signal that
 only steers the reply (``signal``), words removed before reading (``mask``), or a family of
@@ -27,7 +27,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ingest.errors import ConfigError
-from policy_guard.facts import REQUESTS, CaseFacts, Request
+from policy_guard.facts import CaseFacts, Request, known_values
 
 Kind = Literal["fact", "signal", "mask", "family", "question"]
 Negation = Literal["none", "copula", "predicate"]
@@ -79,7 +79,7 @@ class Entry(BaseModel):
                 problem = exc.errors()[0]["msg"]
                 raise ValueError(f"value {self.value!r} is not a {self.fact}: {problem}") from None
         if self.kind == "family" and (
-            not isinstance(self.value, list) or not set(self.value) <= set(REQUESTS)
+            not isinstance(self.value, list) or not set(self.value) <= known_values("request")
         ):
             raise ValueError(f"a family's value must be a list of requests, not {self.value!r}")
         if self.negated and self.negation == "none":
@@ -165,8 +165,8 @@ def build(files: dict[str, str]) -> Vocabulary:
 
 @functools.cache
 def vocabulary() -> Vocabulary:
-    """The shipped vocabulary (this folder's YAML files), validated once per process."""
-    folder = resources.files("rag.vocabulary")
+    """The shipped vocabulary (the YAML files of ``phrases/``), validated once per process."""
+    folder = resources.files("rag.vocabulary").joinpath("phrases")
     files = {
         item.name: item.read_text(encoding="utf-8")
         for item in folder.iterdir()
