@@ -1,24 +1,35 @@
-"""Romanised spellings of a hangul syllable or a name: the Revised Romanisation (from the
-``hangul-romanize`` library) and the variants people write (``canonical.yaml``): Choi/Choe,
-Park/Bak, Min-jun/Minjoon.
+"""Romanised spellings of a hangul syllable or a name: the Revised Romanisation (the jamo table
+``romanisation.yaml``, generated from the ``hangul-romanize`` library) and the variants people
+write (``canonical.yaml``): Choi/Choe, Park/Bak, Min-jun/Minjoon.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from importlib import resources
 
-from policy_guard.canonical import load_canonical_words
+import yaml
+
+from policy_guard.lexicon import load_canonical_words
 
 _MAX_SPELLINGS = 24  # per syllable: enough for the usual variants, bounded for the regex
 
 
 @functools.cache
-def _revised(syllable: str) -> str:
-    from hangul_romanize import Transliter
-    from hangul_romanize.rule import academic
+def _jamo() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    raw = resources.files("policy_guard").joinpath("romanisation.yaml").read_text("utf-8")
+    tables = yaml.safe_load(raw)
+    return tuple(tables["initials"]), tuple(tables["vowels"]), tuple(tables["finals"])
 
-    return str(Transliter(academic).translit(syllable)).lower().replace("-", "")
+
+@functools.cache
+def _revised(syllable: str) -> str:
+    """The Revised Romanisation of one syllable: its jamo (Unicode's syllable arithmetic)
+    spelt by the table generated from ``hangul-romanize``."""
+    initials, vowels, finals = _jamo()
+    index = ord(syllable) - ord("가")
+    return initials[index // 588] + vowels[(index // 28) % 21] + finals[index % 28]
 
 
 def _variants(spelling: str) -> set[str]:

@@ -23,9 +23,10 @@ from ingest.errors import LLMError
 from ingest.settings import Settings
 from policy_guard.facts import CaseFacts
 from policy_guard.verdict import Violation
-from rag.asks import facts_to_ask
+from rag.asks import facts_that_matter, prompts_for
 from rag.catalog import Catalog, Playbook
 from rag.contract import Citation, Hit, Suggestion
+from rag.customer_questions import CustomerQuestion, customer_facts, find_question
 from rag.drafting.base import DraftContext, Drafter
 from rag.drafting.composed import NO_SCRIPT_REPLY, compose_reply
 from rag.fact_sources import Resolution, readings_from_facts, resolve
@@ -182,7 +183,24 @@ class SuggestionPipeline:
             )
             return sel.chosen.chunk.id if sel.chosen else None
 
-        return facts_to_ask(facts, choose, removed, sorted(book.requests))
+        return facts_that_matter(facts, choose, removed, sorted(book.requests))
+
+    @staticmethod
+    def _customer_question(
+        plan: Plan, facts: CaseFacts, wanted: Sequence[str], used: Chunk | None
+    ) -> CustomerQuestion | None:
+        """The playbook's question for the first unknown fact the customer can answer (not
+        one the customer already declined to give)."""
+        if plan.playbook is None:
+            return None
+        answerable = customer_facts()
+        for name in wanted:
+            if name not in answerable or (name == "reason" and plan.read.reason_withheld):
+                continue
+            found = find_question(name, plan.playbook.situations, facts, used)
+            if found is not None:
+                return found
+        return None
 
     def _draft(
         self, ctx: DraftContext, timings: dict[str, float]
@@ -284,9 +302,20 @@ class SuggestionPipeline:
             self._compose(plan.selection, facts) if grounded else ("", None, ())
         )
         grounded = grounded and bool(composed)
-        ask = (
+        wanted = (
             self._ask(facts, hits, signals, plan.playbook, removed, plan.asked) if grounded else []
         )
+        alternative: str | None = None
+        to_customer = (
+            self._customer_question(plan, facts, wanted, used)
+            if grounded and self.settings.ask_before_refusing
+            else None
+        )
+        if to_customer is not None:
+            # Ask first; the answer for the unknown fact is what to send if they will not say.
+            alternative, composed = composed, to_customer.text
+            wanted = [name for name in wanted if name != to_customer.fact]
+        ask = prompts_for(wanted)
         ctx = DraftContext(
             question=question,
             facts=facts,
@@ -310,6 +339,10 @@ class SuggestionPipeline:
         timings["total"] = _ms(started)
 
         citations = self._citations(used, hits) if grounded else []
+        if to_customer is not None:
+            citations = [_citation(to_customer.chunk, 0.0)] + [
+                c for c in citations if c.chunk_id != to_customer.chunk.id
+            ]
         log.info(
             "suggest grounded=%s chunk=%s drafter=%s draft_rules=%s ms=%.1f",
             grounded,
@@ -324,6 +357,7 @@ class SuggestionPipeline:
             citations=citations,
             facts=facts,
             ask=ask,
+            alternative=alternative,
             guard=verdict,
             draft_violations=draft_violations,
             drafter=drafter,

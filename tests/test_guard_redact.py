@@ -92,7 +92,10 @@ def plate_spellings(draw: st.DrawFn, plate: str) -> str:
     sep = draw(st.sampled_from(["", " ", "-"]))
     region = draw(st.sampled_from(["", "서울 ", "경기"]))
     plain = f"{region}{front}{sep}{letter}{sep}{back}"
-    style = draw(st.sampled_from(["plain", "plate_roman", "plate_spaced", "plate_words", "bold"]))
+    styles = ["plain", "plate_roman", "plate_spaced", "bold"]
+    if letter not in LEX.digit_words:  # 일공오공공공공: a digit-word letter reads as a digit
+        styles.append("plate_words")
+    style = draw(st.sampled_from(styles))
     if style == "plain":
         return plain
     return MUTATIONS[style](plain, CaseFacts()) or plain

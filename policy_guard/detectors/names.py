@@ -110,19 +110,29 @@ def _console_patterns(name: str) -> list[re.Pattern[str]]:
     if len(given) >= 2:
         given_re = r"\s?".join(re.escape(c) for c in given)
         out.append(re.compile(rf"(?<![{_HANGUL}]){given_re}(?=\s?(?:기사님|님|씨|기사))"))
-    # 최씨 성을 가진 기사님, 성은 최씨: the surname named as such.
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _reference_patterns(name: str) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+    """``(korean, romanised)``: the console surname named as such (최씨 성을 가진 기사님, 성은
+    최씨), found where no hangul stands before it; and the name romanised, matched on the
+    lower-cased draft where no Latin letter stands before it. Both start on a literal (quick
+    to scan for); the character before a match is checked afterwards."""
+    syllables = [c for c in name if not c.isspace()]
+    if len(syllables) < 2:
+        return [], []
+    surnames, _, _ = _sets()
+    cut = 2 if "".join(syllables[:2]) in surnames and len(syllables) >= 4 else 1
+    surname, given = "".join(syllables[:cut]), "".join(syllables[cut:])
     s_re = re.escape(surname)
-    out.append(
+    korean = [
+        re.compile(rf"{s_re}(?=\s?(?:씨|氏)(?![앗름눈])|\s?(?:가|이)?\s?성(?:을|이|씨|은)?\s)"),
         re.compile(
-            rf"(?<![{_HANGUL}]){s_re}(?=\s?(?:씨|氏)(?![앗름눈])|\s?(?:가|이)?\s?성(?:을|이|씨|은)?\s)"
-        )
-    )
-    out.append(
-        re.compile(
-            rf"(?<=성)(?:씨)?\s?(?:은|이|는|:)\s?{s_re}(?=씨|가\s|이에|입|예|(?![{_HANGUL}]))"
-        )
-    )
-    return out + _romanised_patterns(surname, "".join(given))
+            rf"성(?:씨)?\s?(?:은|이|는|:)\s?(?P<v>{s_re})(?=씨|가\s|이에|입|예|(?![{_HANGUL}]))"
+        ),
+    ]
+    return korean, _romanised_patterns(surname, given)
 
 
 _ROMAN_TITLE = r"(?:mr|mrs|ms|miss|driver|captain|기사님?|기사)\.?\s?"
@@ -134,16 +144,16 @@ def _romanised_patterns(surname: str, given: str) -> list[re.Pattern[str]]:
     if not all("가" <= c <= "힣" for c in surname + given):
         return []
     sur, giv = surname_pattern(surname), given_name_pattern(given) if given else ""
-    edge, end = r"(?<![A-Za-z])", r"(?![A-Za-z])"
+    end = r"(?![a-z])"
     out = [
-        re.compile(rf"(?i){edge}{_ROMAN_TITLE}{sur}{end}"),
-        re.compile(rf"(?i){edge}{sur}(?={_ROMAN_AFTER})"),
+        re.compile(rf"{_ROMAN_TITLE}{sur}{end}"),
+        re.compile(rf"{sur}(?={_ROMAN_AFTER})"),
     ]
     if giv:
         out += [
-            re.compile(rf"(?i){edge}{sur}[\-,]?\s?{giv}{end}"),
-            re.compile(rf"(?i){edge}{giv},?\s?{sur}{end}"),
-            re.compile(rf"(?i){edge}{giv}(?={_ROMAN_AFTER})"),
+            re.compile(rf"{sur}[\-,]?\s?{giv}{end}"),
+            re.compile(rf"{giv},?\s?{sur}{end}"),
+            re.compile(rf"{giv}(?={_ROMAN_AFTER})"),
         ]
     return out
 
@@ -183,12 +193,37 @@ def _masked(text: str, pattern: re.Pattern[str]) -> list[Finding]:
     return out
 
 
+def _references(text: str, console_name: str) -> list[Finding]:
+    korean, romanised = _reference_patterns(console_name)
+    out = []
+    if "씨" in text or "氏" in text or "성" in text:
+        for pattern in korean:
+            for m in pattern.finditer(text):
+                start = m.start("v") if "v" in pattern.groupindex else m.start()
+                if start and "가" <= text[start - 1] <= "힣" and "v" not in pattern.groupindex:
+                    continue
+                end = m.end("v") if "v" in pattern.groupindex else m.end()
+                out.append(Finding(start, end, "console"))
+    lower = text.lower()
+    if romanised and len(lower) == len(text) and _LATIN_PAIR.search(lower):
+        for pattern in romanised:
+            for m in pattern.finditer(lower):
+                if m.start() and "a" <= lower[m.start() - 1] <= "z":
+                    continue
+                out.append(Finding(m.start(), m.end(), "console"))
+    return out
+
+
+_LATIN_PAIR = re.compile("[a-z]{2}")
+
+
 def detect(text: str, console_name: str | None) -> list[Finding]:
     masked, labelled, word_before, endings = _patterns()
     findings: list[Finding] = []
     if console_name:
         for pattern in _console_patterns(console_name):
             findings += [Finding(m.start(), m.end(), "console") for m in pattern.finditer(text)]
+        findings += _references(text, console_name)
     findings += _masked(text, masked)
     for m in labelled.finditer(text):
         word = m.group("word")
@@ -246,24 +281,38 @@ def _bare_surnames(text: str) -> list[Finding]:
 
 
 @functools.cache
-def _reference_pattern() -> re.Pattern[str]:
+def _reference_patterns_generic() -> tuple[re.Pattern[str], re.Pattern[str]]:
     bare = alternation(list(load_lexicon().bare_surnames))
-    return re.compile(
-        rf"(?<![{_HANGUL}])(?P<a>{bare})\s?(?:씨|氏)\s?(?:성|기사)"
-        rf"|성(?:씨)?\s?(?:은|이|는|:)\s?(?P<b>{bare})(?:\s?씨|가\s|\s?이에|\s?입)"
+    before_ssi = re.compile(rf"(?P<a>{bare})\s?$")  # 최씨, 최 씨 (read back from 씨)
+    after_seong = re.compile(
+        rf"(?:씨)?\s?(?:은|이|는|:)\s?(?P<b>{bare})(?:\s?씨|가\s|\s?이에|\s?입)"
     )
+    return before_ssi, after_seong
+
+
+_REFERENCE_ANCHOR = re.compile("씨|氏|성")
+_AFTER_SSI = re.compile(r"\s?(?:성|기사)")
 
 
 def _surname_references(text: str) -> list[Finding]:
     """A surname named as such in a sentence about the driver (최씨 성을 가진 기사님, 기사님
-    성은 박씨예요). Found only after the literal 씨 or 성 (quick to find)."""
-    if "씨" not in text and "氏" not in text and "성" not in text:
-        return []
+    성은 박씨예요). Read from the literal 씨 or 성 (quick to find)."""
+    before_ssi, after_seong = _reference_patterns_generic()
     out = []
-    for m in _reference_pattern().finditer(text):
-        group = "a" if m.group("a") else "b"
-        if about_driver(text, m.start(), m.end() + 8):
-            out.append(Finding(m.start(group), m.end(group), "value"))
+    for anchor in _REFERENCE_ANCHOR.finditer(text):
+        at = anchor.start()
+        if anchor.group() == "성":
+            m = after_seong.match(text, at + 1)
+            span = (m.start("b"), m.end("b")) if m else None
+        else:
+            m = before_ssi.search(text, max(0, at - 3), at)
+            glued = (
+                bool(m) and m is not None and m.start() > 0 and "가" <= text[m.start() - 1] <= "힣"
+            )
+            ok = m is not None and not glued and bool(_AFTER_SSI.match(text, anchor.end()))
+            span = (m.start("a"), m.end("a")) if ok and m is not None else None
+        if span and about_driver(text, span[0], span[1] + 8):
+            out.append(Finding(span[0], span[1], "value"))
     return out
 
 

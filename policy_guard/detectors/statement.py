@@ -35,6 +35,7 @@ class _Patterns:
     english_topic: re.Pattern[str]
     english_promise: re.Pattern[str]
     english_blockers: re.Pattern[str]
+    english_alt: re.Pattern[str]
 
 
 def _english(words: tuple[str, ...]) -> str:
@@ -52,7 +53,7 @@ def _patterns() -> _Patterns:
     lex = load_lexicon()
     en = lex.english_statement
     return _Patterns(
-        english_topic=re.compile(f"(?i){_english(en.nouns)}"),
+        english_topic=re.compile(alternation(en.nouns)),  # on the lower-cased draft
         english_promise=re.compile(
             rf"(?i){_english(en.promise_markers)}[^.!?\n]{{0,24}}?{_english(en.verbs)}"
         ),
@@ -66,9 +67,8 @@ def _patterns() -> _Patterns:
         blockers=re.compile(alternation(lex.non_promise_markers)),
         refusals=re.compile(alternation(lex.refusal_markers)),
         conditions=re.compile(alternation(lex.condition_markers)),
-        alt_recipient=re.compile(
-            f"{alternation(lex.alt_recipient_markers)}|(?i:{_english(en.alt_recipient)})"
-        ),
+        alt_recipient=re.compile(alternation(lex.alt_recipient_markers)),
+        english_alt=re.compile(alternation(en.alt_recipient)),  # on the lower-cased draft
     )
 
 
@@ -104,8 +104,9 @@ def _promises_in(sentence: str, p: _Patterns) -> bool:
 @functools.lru_cache(maxsize=16)  # both statement checks read the same draft
 def detect(text: str, about_statement: bool) -> StatementPromises:
     p = _patterns()
-    alt = bool(p.alt_recipient.search(text))
-    if not (about_statement or p.topic.search(text) or p.english_topic.search(text)):
+    lower = text.lower() if _ENGLISH_WORD.search(text) else ""  # English is read only so
+    alt = bool(p.alt_recipient.search(text) or (lower and p.english_alt.search(lower)))
+    if not (about_statement or p.topic.search(text) or (lower and p.english_topic.search(lower))):
         return StatementPromises((), alt)
     found = []
     for m in _SENTENCE.finditer(text):
