@@ -40,6 +40,7 @@ class SuggestRequest(BaseModel):
     confirmed: list[str] = Field(
         default_factory=list,
         max_length=len(CaseFacts.model_fields),
+        json_schema_extra={"items": {"type": "string", "enum": list(CaseFacts.model_fields)}},
         description=(
             "Console fields the agent confirmed over what the question says: for these, a "
             "disagreeing statement in the text is no conflict and the console value is used."

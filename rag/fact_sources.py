@@ -17,8 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from policy_guard.facts import CaseFacts
+from policy_guard.facts import CaseFacts, ride_age
 from rag.fact_fields import FactFields, fact_fields
+from rag.facts import QuestionFacts
 from rag.readings import FactReading, Origin
 
 
@@ -67,6 +68,19 @@ def readings_from_facts(
     ]
 
 
+def question_readings(read: QuestionFacts) -> list[FactReading]:
+    """The question's statements in the order they stand in it, each with its span (a fact
+    its reader gave no reading for gets one without a span)."""
+    stated = read.facts.model_dump(exclude_none=True)
+    spanned = sorted(
+        (r for r in read.readings.values() if stated.get(r.fact) == r.value),
+        key=lambda r: r.span or (0, 0),
+    )
+    have = {r.fact for r in spanned}
+    rest = [r for r in readings_from_facts(read.facts, "question") if r.fact not in have]
+    return [*spanned, *rest]
+
+
 def _origin_of(reading: FactReading) -> str:
     # A confirmation step (the customer's "네" to the agent's own question) is its own source.
     return "confirmation" if reading.method == "confirmation" else reading.origin
@@ -96,6 +110,61 @@ def _latest_allowed(
     return latest, refused
 
 
+#: The ride's age on its two clocks: one fact (``policy_guard.facts.ride_age``).
+AGE = ("days_since_ride", "hours_since_ride")
+
+
+def _age(facts: dict[str, Any]) -> tuple[int | None, int | None]:
+    return ride_age(facts.get("days_since_ride"), facts.get("hours_since_ride"))
+
+
+def _settle_age(
+    console: dict[str, Any],
+    text: dict[str, FactReading],
+    readings: Sequence[FactReading],
+    confirmed: Collection[str],
+    values: dict[str, Any],
+    provenance: dict[str, FactReading],
+    conflicts: list[Conflict],
+) -> None:
+    """The ride's age as one fact: the console's clocks, or the latest text statement on
+    either clock, the older age where they disagree (a longer wait opens less)."""
+    order = {id(r): i for i, r in enumerate(readings)}
+    said = max(
+        (text[n] for n in AGE if n in text), key=lambda r: order.get(id(r), -1), default=None
+    )
+    stated = {n: console[n] for n in AGE if n in console}
+    if said is None and not stated:
+        return
+    heard = {said.fact: said.value} if said is not None else {}
+    use, origin = (stated, "console") if stated else (heard, "text")
+    if stated and heard and not set(AGE) & set(confirmed):
+        (c_days, c_hours), (t_days, t_hours) = _age(stated), _age(heard)
+        if c_days != t_days or (c_hours != t_hours and AGE[1] in stated and AGE[1] in heard):
+            older = heard if (t_hours or 0) > (c_hours or 0) else stated
+            assert said is not None
+            conflicts.append(
+                Conflict(
+                    fact=said.fact,
+                    console=stated.get(said.fact, _age(stated)[AGE.index(said.fact)]),
+                    text=said.value,
+                    span=said.span,
+                    turn=said.turn,
+                    applied=_age(older)[AGE.index(said.fact)],
+                )
+            )
+            use, origin = older, ("text" if older is heard else "console")
+    days, hours = _age(use)
+    for name, value in zip(AGE, (days, hours), strict=True):
+        if name not in use and name == AGE[1]:
+            continue  # hours stay as stated; days are derived from them (ride_age)
+        values[name] = value
+        if origin == "text" and said is not None:
+            provenance[name] = said.model_copy(update={"fact": name, "value": value})
+        else:
+            provenance[name] = FactReading(fact=name, value=value, origin="console", method="field")
+
+
 def resolve(
     case: CaseFacts | None,
     readings: Sequence[FactReading],
@@ -110,7 +179,10 @@ def resolve(
     values: dict[str, Any] = {}
     provenance: dict[str, FactReading] = {}
     conflicts: list[Conflict] = []
+    _settle_age(console, text, readings, confirmed, values, provenance, conflicts)
     for name in vocab.facts:
+        if name in AGE:
+            continue
         said = text.get(name)
         if name in console:
             values[name] = console[name]

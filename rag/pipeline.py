@@ -29,7 +29,7 @@ from rag.contract import Citation, Hit, Suggestion
 from rag.customer_questions import CustomerQuestion, customer_facts, find_question
 from rag.drafting.base import DraftContext, Drafter
 from rag.drafting.composed import NO_SCRIPT_REPLY, compose_reply
-from rag.fact_sources import Resolution, readings_from_facts, resolve
+from rag.fact_sources import Resolution, question_readings, resolve
 from rag.facts import QuestionFacts, read_question, with_ride_timing, without_item_words
 from rag.facts_table import REASON_IMPLIED_REQUEST
 from rag.grounding import Evidence, gather, is_grounded
@@ -249,7 +249,7 @@ class SuggestionPipeline:
         timings = {} if timings is None else timings
         t = time.perf_counter()
         read = read if read is not None else read_question(question, today)
-        said = readings if readings is not None else readings_from_facts(read.facts, "question")
+        said = readings if readings is not None else question_readings(read)
         resolution = resolve(case, said, confirmed)
         facts = with_ride_timing(resolution.facts)
         signals = Signals(

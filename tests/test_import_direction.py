@@ -25,7 +25,9 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     "policy_guard": frozenset(PROJECT) - {"policy_guard"},
 }
 # the only third-party roots policy_guard may import (anything else must be stdlib)
-GUARD_THIRD_PARTY = frozenset({"pydantic", "yaml"})
+GUARD_THIRD_PARTY = frozenset(
+    {"pydantic", "pydantic_core", "yaml"}
+)  # pydantic_core ships inside pydantic
 
 
 @dataclass(frozen=True)
