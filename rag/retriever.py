@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -74,6 +75,64 @@ class Candidates:
     timings: Mapping[str, float]
 
 
+@dataclass(frozen=True)
+class DenseResult:
+    rows: list[tuple[str, float]]
+    embed_ms: float
+    query_ms: float
+
+
+class PendingSearch:
+    """One question's search begun by ``HybridRetriever.begin``: the BM25 ranking is ready,
+    the dense one is under way (or not yet started). ``sparse_hits()`` ranks without it,
+    ``hits()`` waits for it and fuses, ``discard()`` gives it up when it is not needed."""
+
+    def __init__(
+        self, retriever: HybridRetriever, snap: Snapshot, question: str, k: int, depth: int
+    ) -> None:
+        self._retriever = retriever
+        self.snapshot = snap
+        self.question = question
+        self.k = k
+        self.depth = depth
+        self.bm25: Sequence[tuple[str, float]] = []
+        self.timings: dict[str, float] = {}
+        self._future: Future[DenseResult] | None = None
+
+    def start_dense(self) -> None:
+        if self._future is None and self.depth > 0 and self._retriever.mode != "bm25":
+            self._future = self._retriever._submit_dense(self.snapshot, self.question, self.depth)
+
+    def sparse_hits(self) -> list[Hit]:
+        """BM25 ranking with the kind weights (what ``mode="bm25"`` returns)."""
+        if self._retriever.mode == "dense":
+            return self.hits()
+        cands = Candidates(self.snapshot, "bm25", self.bm25, [], self.timings)
+        return self._retriever.rank(cands, self.k)
+
+    def hits(self) -> list[Hit]:
+        """The hybrid ranking; waits for the dense query (starting it if need be)."""
+        self.start_dense()
+        dense: list[tuple[str, float]] = []
+        if self._future is not None:
+            t = time.perf_counter()
+            result = self._future.result()
+            self.timings["dense_wait"] = _ms(t)
+            self.timings["embed"] = result.embed_ms
+            self.timings["dense"] = result.query_ms
+            dense = result.rows
+        mode = self._retriever.mode
+        bm25 = [] if mode == "dense" else self.bm25
+        cands = Candidates(self.snapshot, mode, bm25, dense, self.timings)
+        return self._retriever.rank(cands, self.k)
+
+    def discard(self) -> None:
+        """Not needed: a query not yet started is dropped; one running finishes into the
+        embedder's cache (a forward pass cannot be interrupted)."""
+        if self._future is not None:
+            self._future.cancel()
+
+
 class HybridRetriever:
     """``search(question, k)`` → hits best first. Thread-safe; follows store generations."""
 
@@ -93,6 +152,8 @@ class HybridRetriever:
         self._dense = DenseSearcher(embedder, store)
         self._snapshot: Snapshot | None = None
         self._reload_lock = threading.Lock()
+        self._dense_pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
 
     # --- index lifecycle
 
@@ -177,6 +238,43 @@ class HybridRetriever:
             bm25 = snap.bm25.search_terms(tokenize(question), depth)
             timings["bm25"] = _ms(t)
         return Candidates(snap, mode, bm25, dense, timings)
+
+    def begin(self, question: str, k: int | None = None) -> PendingSearch:
+        """Start one question's hybrid search: the dense query goes to a worker thread
+        (at once, or on first need with ``dense_start="on_demand"``) while BM25 ranks here."""
+        k = self.settings.retrieve_k if k is None else k
+        if k < 1:
+            raise UserError("k must be at least 1")
+        if not question.strip():
+            raise UserError("the question is empty")
+        snap = self.snapshot()
+        depth = min(len(snap.chunks), max(MIN_CANDIDATES, k * CANDIDATE_FACTOR))
+        pending = PendingSearch(self, snap, question, k, depth)
+        if self.settings.dense_start == "eager":
+            pending.start_dense()
+        t = time.perf_counter()
+        pending.bm25 = snap.bm25.search_terms(tokenize(question), depth) if depth > 0 else []
+        pending.timings["bm25"] = _ms(t)
+        return pending
+
+    def _dense_candidates(self, snap: Snapshot, question: str, depth: int) -> DenseResult:
+        t = time.perf_counter()
+        vectors = self._dense.embed(question)
+        embed_ms = _ms(t)
+        t = time.perf_counter()
+        rows = [(cid, s) for cid, s in self._dense.query(vectors, depth) if cid in snap.chunks]
+        return DenseResult(rows, embed_ms, _ms(t))
+
+    def _submit_dense(self, snap: Snapshot, question: str, depth: int) -> Future[DenseResult]:
+        with self._pool_lock:
+            if self._dense_pool is None:
+                # As many workers as requests served at once, so that concurrent questions
+                # reach the embedder together and share one encoder call.
+                self._dense_pool = ThreadPoolExecutor(
+                    max_workers=self.settings.max_concurrent_requests,
+                    thread_name_prefix="dense-query",
+                )
+            return self._dense_pool.submit(self._dense_candidates, snap, question, depth)
 
     def rank(self, cands: Candidates, k: int, params: FusionParams | None = None) -> list[Hit]:
         """Fuse the candidates into the best ``k`` hits (``params`` overrides the retriever's
