@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -45,7 +45,9 @@ class Embedder(Protocol):
     name: str
     dim: int
 
-    def embed_queries(self, texts: Sequence[str]) -> Vectors: ...
+    def embed_queries(
+        self, texts: Sequence[str], cancelled: Callable[[], bool] | None = None
+    ) -> Vectors: ...
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors: ...
 
@@ -102,7 +104,11 @@ class _CachedQueries:
     def _start_batching(self, window_ms: float) -> None:
         self._batcher = QueryBatcher(self._embed_query_batch, window_ms / 1000)
 
-    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+    def embed_queries(
+        self, texts: Sequence[str], cancelled: Callable[[], bool] | None = None
+    ) -> Vectors:
+        """Rows for ``texts``; a miss still waiting for the encoder when ``cancelled()`` is
+        true raises ``QueryCancelled``."""
         texts = _clean(texts)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         missing: list[int] = []
@@ -113,7 +119,7 @@ class _CachedQueries:
             else:
                 out[i] = hit
         if missing:
-            fresh = self._batcher.embed([texts[i] for i in missing])
+            fresh = self._batcher.embed([texts[i] for i in missing], cancelled)
             for row, i in enumerate(missing):
                 vec = fresh[row].copy()
                 vec.flags.writeable = False  # cached rows are shared: never mutate them

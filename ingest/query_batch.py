@@ -17,14 +17,21 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
+from ingest.errors import AgentAssistError
+
 Vectors = NDArray[np.float32]
 
 
-class _Request:
-    __slots__ = ("done", "error", "rows", "texts")
+class QueryCancelled(AgentAssistError):
+    """The caller gave the query up before it reached the encoder."""
 
-    def __init__(self, texts: list[str]) -> None:
+
+class _Request:
+    __slots__ = ("cancelled", "done", "error", "rows", "texts")
+
+    def __init__(self, texts: list[str], cancelled: Callable[[], bool] | None) -> None:
         self.texts = texts
+        self.cancelled = cancelled
         self.rows: Vectors | None = None
         self.error: BaseException | None = None
         self.done = False
@@ -44,12 +51,16 @@ class QueryBatcher:
         self._cond = threading.Condition()
         self._pending: list[_Request] = []
         self._busy = False
-        #: Encoder calls made and texts encoded (for benchmarks and tests).
+        #: Encoder calls made, texts encoded, requests skipped as cancelled (for benchmarks
+        #: and tests).
         self.calls = 0
         self.texts = 0
+        self.skipped = 0
 
-    def embed(self, texts: list[str]) -> Vectors:
-        own = _Request(texts)
+    def embed(self, texts: list[str], cancelled: Callable[[], bool] | None = None) -> Vectors:
+        """The rows for ``texts``; ``QueryCancelled`` if ``cancelled()`` turned true while the
+        request waited (a query nobody needs any more does not occupy the encoder)."""
+        own = _Request(texts, cancelled)
         with self._cond:
             self._pending.append(own)
             while self._busy and not own.done:
@@ -71,9 +82,10 @@ class QueryBatcher:
             with self._cond:
                 batch = self._take(own)
             joined = [t for req in batch for t in req.texts]
-            rows = self._encode(joined)
-            self.calls += 1
-            self.texts += len(joined)
+            rows = self._encode(joined) if joined else np.empty((0, 0), np.float32)
+            if joined:
+                self.calls += 1
+                self.texts += len(joined)
             start = 0
             for req in batch:
                 req.rows = rows[start : start + len(req.texts)]
@@ -83,19 +95,24 @@ class QueryBatcher:
                 req.error = exc
         finally:
             with self._cond:
-                for req in batch or [own]:
+                for req in [own, *batch]:
                     req.done = True
                 self._busy = False
                 self._cond.notify_all()
 
     def _take(self, own: _Request) -> list[_Request]:
-        """The leader's own request first, then waiting ones while they fit in max_batch."""
+        """The leader's own request first, then waiting ones while they fit in max_batch;
+        cancelled ones are answered with ``QueryCancelled`` instead."""
         self._pending.remove(own)
-        batch = [own]
-        size = len(own.texts)
+        batch: list[_Request] = []
+        size = 0
         keep: list[_Request] = []
-        for req in self._pending:
-            if size + len(req.texts) <= self._max_batch:
+        for req in [own, *self._pending]:
+            if req.cancelled is not None and req.cancelled():
+                req.error = QueryCancelled("query given up")
+                req.done = req is not own  # the leader finishes its own in _lead
+                self.skipped += 1
+            elif req is own or size + len(req.texts) <= self._max_batch:
                 batch.append(req)
                 size += len(req.texts)
             else:

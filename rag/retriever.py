@@ -25,6 +25,7 @@ from pydantic import ConfigDict
 from ingest.chunk import Chunk
 from ingest.embedder import Embedder
 from ingest.errors import IndexNotReadyError, UserError
+from ingest.query_batch import QueryCancelled
 from ingest.settings import Settings
 from rag.bm25_index import BM25Index
 from rag.contract import Hit
@@ -97,11 +98,14 @@ class PendingSearch:
         self.depth = depth
         self.bm25: Sequence[tuple[str, float]] = []
         self.timings: dict[str, float] = {}
-        self._future: Future[DenseResult] | None = None
+        self._future: Future[DenseResult | None] | None = None
+        self._given_up = threading.Event()
 
     def start_dense(self) -> None:
         if self._future is None and self.depth > 0 and self._retriever.mode != "bm25":
-            self._future = self._retriever._submit_dense(self.snapshot, self.question, self.depth)
+            self._future = self._retriever._submit_dense(
+                self.snapshot, self.question, self.depth, self._given_up
+            )
 
     def sparse_hits(self) -> list[Hit]:
         """BM25 ranking with the kind weights (what ``mode="bm25"`` returns)."""
@@ -118,17 +122,19 @@ class PendingSearch:
             t = time.perf_counter()
             result = self._future.result()
             self.timings["dense_wait"] = _ms(t)
-            self.timings["embed"] = result.embed_ms
-            self.timings["dense"] = result.query_ms
-            dense = result.rows
+            if result is not None:
+                self.timings["embed"] = result.embed_ms
+                self.timings["dense"] = result.query_ms
+                dense = result.rows
         mode = self._retriever.mode
         bm25 = [] if mode == "dense" else self.bm25
         cands = Candidates(self.snapshot, mode, bm25, dense, self.timings)
         return self._retriever.rank(cands, self.k)
 
     def discard(self) -> None:
-        """Not needed: a query not yet started is dropped; one running finishes into the
-        embedder's cache (a forward pass cannot be interrupted)."""
+        """Not needed: a query still waiting for the encoder is dropped; one already in a
+        forward pass finishes into the embedder's cache (it cannot be interrupted)."""
+        self._given_up.set()
         if self._future is not None:
             self._future.cancel()
 
@@ -257,15 +263,22 @@ class HybridRetriever:
         pending.timings["bm25"] = _ms(t)
         return pending
 
-    def _dense_candidates(self, snap: Snapshot, question: str, depth: int) -> DenseResult:
+    def _dense_candidates(
+        self, snap: Snapshot, question: str, depth: int, given_up: threading.Event
+    ) -> DenseResult | None:
         t = time.perf_counter()
-        vectors = self._dense.embed(question)
+        try:
+            vectors = self._dense.embed(question, given_up.is_set)
+        except QueryCancelled:
+            return None
         embed_ms = _ms(t)
         t = time.perf_counter()
         rows = [(cid, s) for cid, s in self._dense.query(vectors, depth) if cid in snap.chunks]
         return DenseResult(rows, embed_ms, _ms(t))
 
-    def _submit_dense(self, snap: Snapshot, question: str, depth: int) -> Future[DenseResult]:
+    def _submit_dense(
+        self, snap: Snapshot, question: str, depth: int, given_up: threading.Event
+    ) -> Future[DenseResult | None]:
         with self._pool_lock:
             if self._dense_pool is None:
                 # As many workers as requests served at once, so that concurrent questions
@@ -274,7 +287,7 @@ class HybridRetriever:
                     max_workers=self.settings.max_concurrent_requests,
                     thread_name_prefix="dense-query",
                 )
-            return self._dense_pool.submit(self._dense_candidates, snap, question, depth)
+            return self._dense_pool.submit(self._dense_candidates, snap, question, depth, given_up)
 
     def rank(self, cands: Candidates, k: int, params: FusionParams | None = None) -> list[Hit]:
         """Fuse the candidates into the best ``k`` hits (``params`` overrides the retriever's

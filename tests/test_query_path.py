@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from ingest.embedder import load_embedder
-from ingest.query_batch import QueryBatcher
+from ingest.query_batch import QueryBatcher, QueryCancelled
 from ingest.settings import Settings
 from policy_guard.facts import CaseFacts
 from rag.pipeline import SuggestionPipeline
@@ -175,3 +175,32 @@ def test_dense_is_awaited_only_when_it_can_change_the_suggestion(
     assert always.timings_ms["dense_used"] == 1.0
     assert (lazy.reply, lazy.grounded, lazy.ask) == (always.reply, always.grounded, always.ask)
     assert [c.chunk_id for c in lazy.citations][:1] == [c.chunk_id for c in always.citations][:1]
+
+
+def test_batcher_skips_queries_given_up_while_waiting() -> None:
+    calls: list[int] = []
+    started = threading.Event()
+    release = threading.Event()
+    encode = _arith_encode(calls)
+
+    def slow(texts: list[str]) -> np.ndarray:
+        started.set()
+        release.wait(5)
+        out: np.ndarray = encode(texts)
+        return out
+
+    batcher = QueryBatcher(slow, window_s=0.0)
+    given_up = threading.Event()
+    with ThreadPoolExecutor(3) as pool:
+        first = pool.submit(batcher.embed, ["앞 질문"])
+        assert started.wait(5)
+        dropped = pool.submit(batcher.embed, ["버린 질문"], given_up.is_set)
+        kept = pool.submit(batcher.embed, ["남은 질문"])
+        given_up.set()
+        release.set()
+        assert first.result().tolist() == [[4.0, float(sum(map(ord, "앞 질문")))]]
+        assert kept.result().tolist() == [[5.0, float(sum(map(ord, "남은 질문")))]]
+        with pytest.raises(QueryCancelled):
+            dropped.result()
+    assert sum(calls) == 2  # the given-up query never reached the encoder
+    assert batcher.skipped == 1
