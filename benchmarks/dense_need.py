@@ -30,7 +30,7 @@ from ingest.settings import Settings  # noqa: E402
 from ingest.store import open_store  # noqa: E402
 from policy_guard.facts import CaseFacts  # noqa: E402
 from rag.contract import Suggestion  # noqa: E402
-from rag.dense_need import dense_needed, low_margin, selection_margin  # noqa: E402
+from rag.dense_need import NEAR_TIE, dense_needed, low_margin, selection_margin  # noqa: E402
 from rag.pipeline import SuggestionPipeline  # noqa: E402
 from rag.retriever import HybridRetriever  # noqa: E402
 
@@ -126,9 +126,7 @@ def main() -> int:
     for cut in (0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.9, 1.2):
         extra = sum(1 for m, _, need in margins if m < cut and not need)
         missed = sum(1 for m, d, need in margins if d and not need and m >= cut)
-        print(
-            f"also awaiting dense below selection margin {cut}: +{extra} questions, {missed} missed"
-        )
+        print(f"near-tie margin {cut} instead of {NEAR_TIE}: +{extra} questions, {missed} missed")
     if tmp is not None:
         tmp.cleanup()
     return 0
