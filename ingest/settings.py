@@ -50,8 +50,10 @@ class Settings(BaseSettings):
     #: "when_needed": the dense query runs beside facts and BM25 and is awaited only when it
     #: can change the suggestion (rag/dense_need.py); "always": every question waits for it.
     dense_wait: Literal["when_needed", "always"] = "when_needed"
-    #: "eager": the query encoder starts with the question; "on_demand": only once needed.
-    dense_start: Literal["eager", "on_demand"] = "eager"
+    #: "on_demand": the query encoder starts once the pipeline finds it needed; "eager": with
+    #: the question (on 2 shared cores the given-up forward passes slowed the rest: measured
+    #: in docs/retrieval.md).
+    dense_start: Literal["eager", "on_demand"] = "on_demand"
 
     # --- drafting
     llm_provider: Literal["none", "openai", "ollama"] = "none"

@@ -246,8 +246,8 @@ class HybridRetriever:
         return Candidates(snap, mode, bm25, dense, timings)
 
     def begin(self, question: str, k: int | None = None) -> PendingSearch:
-        """Start one question's hybrid search: the dense query goes to a worker thread
-        (at once, or on first need with ``dense_start="on_demand"``) while BM25 ranks here."""
+        """Start one question's hybrid search: BM25 ranks here; the dense query goes to a
+        worker thread at once (``dense_start="eager"``) or when first needed (the default)."""
         k = self.settings.retrieve_k if k is None else k
         if k < 1:
             raise UserError("k must be at least 1")
