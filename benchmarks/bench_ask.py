@@ -65,9 +65,7 @@ def _report(
         f"max {max(totals):6.1f} ms  mean {statistics.fmean(totals):6.1f} ms  "
         f"throughput {len(totals) / wall_s:5.1f}/s"
     )
-    used = stages.pop("dense_used", [])
-    if used:
-        print(f"  dense query awaited for {int(sum(used))} of {len(used)} calls")
+    print(f"  dense query awaited for {len(stages.get('dense_wait', []))} of {len(totals)} calls")
     for stage, values in stages.items():
         print(f"  {stage:10} p50 {_pct(values, 0.5):6.2f} ms  p95 {_pct(values, 0.95):6.2f} ms")
 

@@ -268,8 +268,8 @@ class SuggestionPipeline:
             book, selection, evidence, grounded = decide(hits)
         else:
             pending.discard()
+        # "dense_wait" (and the encoder's "embed") appear only when the dense query was awaited.
         timings.update({k: v for k, v in pending.timings.items() if k != "bm25"})
-        timings["dense_used"] = 1.0 if "dense_wait" in pending.timings else 0.0
         timings["selection"] = _ms(t)
         return Plan(
             read, facts, resolution, signals, situational, hits, book, selection, evidence, grounded

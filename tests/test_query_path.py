@@ -171,8 +171,8 @@ def test_dense_is_awaited_only_when_it_can_change_the_suggestion(
     lazy, always = _suggest_both(
         indexed_settings, retriever, question, CaseFacts.model_validate(case)
     )
-    assert lazy.timings_ms["dense_used"] == (1.0 if waits else 0.0)
-    assert always.timings_ms["dense_used"] == 1.0
+    assert ("dense_wait" in lazy.timings_ms) == waits
+    assert "dense_wait" in always.timings_ms
     assert (lazy.reply, lazy.grounded, lazy.ask) == (always.reply, always.grounded, always.ask)
     assert [c.chunk_id for c in lazy.citations][:1] == [c.chunk_id for c in always.citations][:1]
 
