@@ -3,7 +3,7 @@
 Heavy parts (model, index, store) load once, on a background thread started by the lifespan;
 ``/v1/guard`` needs none of them and answers from the first second. Every /v1 operation runs on
 the bounded work runner (concurrency limit, deadline), behind the body gate (JSON, UTF-8, byte
-cap) and, when keys are configured, the API-key check.
+cap, read deadline, JSON shape caps) and, when keys are configured, the API-key check.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_exception_handlers
 from api.feedback import FeedbackStore
+from api.json_limits import JsonLimits
+from api.limits import visible_pattern
 from api.logging import configure_logging
 from api.middleware import BodyGateMiddleware, RequestContextMiddleware
-from api.routers import console, feedback, fields, guard, health, search, suggest
+from api.routers import console, docs, feedback, fields, guard, health, search, suggest
 from api.routers.console import STATIC_DIR
 from api.runner import WorkRunner
 from api.runtime import ServiceRuntime
@@ -66,7 +68,8 @@ def _install_openapi(app: FastAPI, settings: Settings) -> None:
             prop = components.get(model, {}).get("properties", {}).get(field)
             if prop is not None:
                 prop["maxLength"] = limit
-                prop["pattern"] = r"\S"
+                prop["pattern"] = visible_pattern()
+        docs.describe(schema, settings.max_question_chars)
         app.openapi_schema = schema
         return schema
 
@@ -97,6 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             'Errors have the shape `{"error": {"code", "message", "fields"?}}`.'
         ),
         lifespan=lifespan,
+        # /docs and /redoc are served by api.routers.docs from local files, not a CDN.
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
@@ -106,11 +111,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
 
     install_exception_handlers(app)
-    for module in (suggest, guard, search, feedback, fields, health, console):
+    for module in (suggest, guard, search, feedback, fields, health, console, docs):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")
     # Added last = outermost: the request id exists before the body gate can answer.
-    app.add_middleware(BodyGateMiddleware, max_body_bytes=max_body_bytes(settings))
+    limits = JsonLimits(
+        max_keys=settings.max_json_keys,
+        max_items=settings.max_json_items,
+        max_depth=settings.max_json_depth,
+    )
+    app.add_middleware(
+        BodyGateMiddleware,
+        max_body_bytes=max_body_bytes(settings),
+        body_timeout_s=settings.body_timeout_s,
+        limits=limits,
+    )
     app.add_middleware(RequestContextMiddleware)
     _install_openapi(app, settings)
     return app

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.json_limits import name_part
 from ingest.errors import AgentAssistError, UserError
 
 log = logging.getLogger("agent_assist.api")
@@ -50,6 +51,7 @@ class FieldError(UserError):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Body is not UTF-8 JSON"},
     401: {"model": ErrorBody, "description": "Missing or wrong API key"},
+    408: {"model": ErrorBody, "description": "The body did not arrive in time"},
     413: {"model": ErrorBody, "description": "Body or text field too large"},
     415: {"model": ErrorBody, "description": "Body is not application/json"},
     422: {"model": ErrorBody, "description": "Invalid request (fields named)"},
@@ -70,44 +72,45 @@ def error_response(
     return JSONResponse(status_code=status, content=body, headers=dict(headers or {}))
 
 
-#: A field name is the caller's text when it is unknown: it is shortened before being named.
-_MAX_NAME = 64
-
-
-def _name(part: int | str) -> str:
-    text = str(part).encode("utf-8", errors="replace").decode("utf-8")
-    return text if len(text) <= _MAX_NAME else text[:_MAX_NAME] + "…"
+#: How many problems an error message (and its ``fields``) names; the rest are counted.
+MAX_NAMED = 20
 
 
 def _field_path(loc: Sequence[int | str]) -> str:
-    parts = [_name(p) for p in loc]
+    parts = [name_part(p) for p in loc]
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:]
     return ".".join(parts) or "body"
 
 
+def _note(err: Mapping[str, Any], path: str) -> tuple[str, str]:
+    kind = str(err.get("type", ""))
+    if kind == "extra_forbidden":
+        return f"unknown field: {path}", path
+    if kind == "missing":
+        return f"missing field: {path}", path
+    if kind == "json_invalid":
+        return "body is not valid JSON", "body"
+    if kind == "string_unicode":
+        return f"{path}: not valid Unicode text", path
+    return f"{path}: {err.get('msg', 'invalid value')}", path
+
+
 def _validation_message(errors: Sequence[Any]) -> tuple[str, list[str]]:
-    """A short human message naming every bad field, without the values."""
-    fields: list[str] = []
+    """A short human message naming the first ``MAX_NAMED`` bad fields, without the values,
+    and how many more there are. Linear in the number of errors; the answer stays small."""
+    fields: dict[str, None] = {}  # ordered, O(1) membership
     notes: list[str] = []
     for err in errors:
-        path = _field_path(err.get("loc", ()))
-        kind = str(err.get("type", ""))
-        if kind == "extra_forbidden":
-            note = f"unknown field: {path}"
-        elif kind == "missing":
-            note = f"missing field: {path}"
-        elif kind == "json_invalid":
-            note = "body is not valid JSON"
-            path = "body"
-        elif kind == "string_unicode":
-            note = f"{path}: not valid Unicode text"
-        else:
-            note = f"{path}: {err.get('msg', 'invalid value')}"
-        if path not in fields:
-            fields.append(path)
+        if len(notes) == MAX_NAMED:
+            break
+        note, path = _note(err, _field_path(err.get("loc", ())))
+        fields.setdefault(path, None)
         notes.append(note)
-    return "; ".join(notes[:10]) or "invalid request", fields
+    message = "; ".join(notes) or "invalid request"
+    if len(errors) > len(notes):
+        message += f"; and {len(errors) - len(notes)} more"
+    return message, list(fields)
 
 
 async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:

@@ -1,8 +1,11 @@
 """Thumbs up/down on suggestions, kept in SQLite under the data dir for later evaluation.
 
-The console's personal values (driver name, phone, plate) are replaced by placeholders in every
-stored text and left out of the stored facts: feedback is for judging replies, and a reply's
-quality does not depend on the actual number it carried.
+Every stored text (question, reply, comment, the free-text service, chunk ids, request id) goes
+through the guard's own redaction: each phone number, plate, account, identity number and
+driver name its detectors read, in any spelling and whether or not it is the case's, becomes a
+typed mask such as ``[전화번호]``. The case's personal values (driver name, phone, plate) are
+left out of the stored facts (kept as ``has_…`` flags): feedback is for judging replies, and a
+reply's quality does not depend on the actual number it carried.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from api.schemas import FeedbackRequest
+from policy_guard.redact import redact
 
 _PERSONAL = ("driver_name", "driver_phone", "vehicle_plate")
 
@@ -32,13 +36,6 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 
 
-def redact(text: str, values: dict[str, str]) -> str:
-    for field, value in values.items():
-        if value.strip():
-            text = text.replace(value, "{" + field + "}")
-    return text
-
-
 class FeedbackStore:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -55,19 +52,22 @@ class FeedbackStore:
         return conn
 
     def add(self, item: FeedbackRequest, request_id: str | None = None) -> int:
-        facts = item.case.model_dump(exclude_none=True)
-        personal = {k: str(facts.pop(k)) for k in _PERSONAL if k in facts}
-        for k in personal:
-            facts[f"has_{k}"] = True
+        case = item.case
+        facts = case.model_dump(exclude_none=True)
+        for k in _PERSONAL:
+            if facts.pop(k, None) is not None:
+                facts[f"has_{k}"] = True
+        facts = {k: redact(v, case) if isinstance(v, str) else v for k, v in facts.items()}
+        rid = item.request_id or request_id
         row = (
             datetime.now(UTC).isoformat(timespec="seconds"),
-            item.request_id or request_id,
+            redact(rid, case) if rid else None,
             item.rating,
-            redact(item.question, personal),
+            redact(item.question, case),
             json.dumps(facts, ensure_ascii=False, sort_keys=True),
-            redact(item.reply, personal),
-            json.dumps(item.chunk_ids, ensure_ascii=False),
-            redact(item.comment, personal) if item.comment else None,
+            redact(item.reply, case),
+            json.dumps([redact(c, case) for c in item.chunk_ids], ensure_ascii=False),
+            redact(item.comment, case) if item.comment else None,
         )
         with self._lock:
             conn = self._connect()

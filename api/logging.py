@@ -2,7 +2,10 @@
 
 Log lines carry request ids, rule ids, chunk ids, status codes and timings. They never carry
 question or draft text, API keys, or case values (driver name/phone/plate): callers pass only
-identifiers and numbers, and the access line logs the path without its query string.
+identifiers and numbers, and the access line logs the path without its query string. What the
+caller controls and still reaches a line (the path, a chunk id) could hold a personal value, so
+every line also goes through the guard's redaction before it is written, and an incoming
+request id that holds one is replaced.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import re
 import uuid
 from contextvars import ContextVar
 
+from policy_guard.redact import redact
+
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
 #: An incoming X-Request-ID is kept only when it is short and plain, so it cannot smuggle text.
@@ -19,7 +24,7 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 def new_request_id(incoming: str | None) -> str:
-    if incoming and _SAFE_ID.match(incoming):
+    if incoming and _SAFE_ID.match(incoming) and redact(incoming) == incoming:
         return incoming
     return uuid.uuid4().hex
 
@@ -27,6 +32,17 @@ def new_request_id(incoming: str | None) -> str:
 class _RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
+        return True
+
+
+class _RedactFilter(logging.Filter):
+    """The line's message with every personal value the guard reads masked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = redact(message)
+        if masked != message:
+            record.msg, record.args = masked, None
         return True
 
 
@@ -41,6 +57,8 @@ def configure_logging(level: str = "INFO") -> None:
         logging.Formatter("%(asctime)s %(levelname)s %(name)s rid=%(request_id)s %(message)s")
     )
     handler.addFilter(_RequestIdFilter())
+    handler.addFilter(_RedactFilter())
     handler._agent_assist = True  # type: ignore[attr-defined]
+    redact("010")  # load the detectors now, not on the first line a request logs
     logger.addHandler(handler)
     logger.propagate = False

@@ -1,13 +1,19 @@
 """Load on POST /v1/suggest: throughput, latency percentiles, errors; then an overload burst.
 
     .venv/bin/python benchmarks/load.py [--url http://127.0.0.1:PORT] [--data-dir DIR]
-        [--clients 8] [--requests 400] [--duration 60] [--overload-clients 48]
+        [--mode unseen|repeated] [--clients 8] [--requests 400] [--duration 60]
+        [--overload-clients 48]
+
+``--mode unseen`` (the default) sends every request a question the server has not seen: the
+labelled questions (the project's and the shared suggest sets), each varied with a day, an
+item, an opening and a closing phrase, no two identical, so no per-question cache helps.
+``--mode repeated`` cycles over the labelled questions as they are (the cached case).
 
 Without ``--url`` the service is started here (``agent-assist serve`` in a subprocess) on a free
 loopback port, over ``--data-dir`` (default: kb/ ingested into a temporary directory) with no
 LLM and ``max_concurrent_requests`` = ``--max-concurrent``. Loopback targets only, and every
-phase is bounded by a request count and a time limit. Questions and case facts come from the
-shared suggest set when it is there, else from a few built-in ones.
+phase is bounded by a request count and a time limit. Case facts come with each labelled
+question.
 
 Phase 1 (``--clients`` closed-loop clients) is the capacity figure: target 0 errors and
 p95 <= 300 ms without an LLM. Phase 2 sends ``--overload-clients`` clients at once, beyond the
@@ -20,6 +26,7 @@ import argparse
 import ipaddress
 import json
 import os
+import random
 import signal
 import socket
 import statistics
@@ -43,23 +50,84 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-SHARED_SUGGEST = REPO.parent / "shared" / "evals" / "suggest.jsonl"
+SUGGEST_SETS = [
+    REPO / "evals" / "datasets" / "suggest.jsonl",
+    REPO.parent / "shared" / "evals" / "suggest.jsonl",
+]
 BUILTIN = [
     {"question": "펫 5일 전 운행완료 건인데 기사 번호 알려달래요", "case": {"service": "pet"}},
     {"question": "대리 이용내역서 다른 이메일로 받을 수 있나요", "case": {"service": "daeri"}},
     {"question": "어제 펫 탔는데 차량번호 알려주세요", "case": {}},
 ]
+# Variations an agent's question really carries: when, what, and the way it is put.
+OPENINGS = [
+    "",
+    "고객님 문의인데요 ",
+    "상담 중인데 ",
+    "급한 건이에요. ",
+    "확인 부탁드려요, ",
+    "채팅 문의: ",
+]
+DAYS = [
+    "",
+    "오늘 ",
+    "어제 ",
+    "그저께 ",
+    "3일 전에 ",
+    "지난주 ",
+    "일주일 전쯤 ",
+    "한 달 전에 ",
+    "방금 ",
+]
+ITEMS = [
+    "",
+    " 지갑 때문에",
+    " 휴대폰 두고 내려서",
+    " 우산 관련",
+    " 영수증 때문에",
+    " 회사 제출용으로",
+]
+CLOSINGS = ["", " 어떻게 안내하죠?", " 가능한가요?", " 답변 부탁드립니다", "요", " 방법 알려주세요"]
 
 
 def load_bodies() -> list[dict[str, object]]:
-    if not SHARED_SUGGEST.exists():
-        return BUILTIN
+    """The labelled questions with their case facts, each once."""
     bodies: list[dict[str, object]] = []
-    for line in SHARED_SUGGEST.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            rec = json.loads(line)
-            bodies.append({"question": rec["question"], "case": rec.get("case") or {}})
+    seen: set[str] = set()
+    for path in SUGGEST_SETS:
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                if rec["question"] not in seen:
+                    seen.add(rec["question"])
+                    bodies.append({"question": rec["question"], "case": rec.get("case") or {}})
     return bodies or BUILTIN
+
+
+def unseen_bodies(
+    labelled: list[dict[str, object]], n: int, seed: int = 7
+) -> list[dict[str, object]]:
+    """``n`` bodies whose questions are all different (and differ from the labelled ones)."""
+    rng = random.Random(seed)
+    out: list[dict[str, object]] = []
+    used = {str(b["question"]) for b in labelled}
+    variants = len(OPENINGS) * len(DAYS) * len(ITEMS) * len(CLOSINGS)
+    if n > len(labelled) * (variants - 1):
+        raise SystemExit(f"at most {len(labelled) * (variants - 1)} distinct questions")
+    while len(out) < n:
+        base = rng.choice(labelled)
+        q = str(base["question"]).rstrip(" ?.")
+        text = (
+            f"{rng.choice(OPENINGS)}{rng.choice(DAYS)}{q}{rng.choice(ITEMS)}{rng.choice(CLOSINGS)}"
+        )
+        text = " ".join(text.split())
+        if text in used:
+            continue
+        used.add(text)
+        out.append({"question": text, "case": base["case"]})
+    return out
 
 
 def require_loopback(url: str) -> None:
@@ -150,8 +218,16 @@ def report(name: str, clients: int, phase: Phase) -> None:
         print(f"refused ms      p50 {pct(r, 50):.1f}  p95 {pct(r, 95):.1f}  (429/503 answers)")
 
 
+@dataclass
+class OwnServer:
+    url: str
+    pid: int
+
+
 @contextmanager
-def own_server(data_dir: Path | None, max_concurrent: int) -> Iterator[str]:
+def own_server(
+    data_dir: Path | None, max_concurrent: int, extra_env: dict[str, str] | None = None
+) -> Iterator[OwnServer]:
     """``agent-assist serve`` in a subprocess (so the clients here do not share its GIL)."""
     from ingest.pipeline import ingest_kb
     from ingest.settings import Settings
@@ -179,6 +255,7 @@ def own_server(data_dir: Path | None, max_concurrent: int) -> Iterator[str]:
             AGENT_ASSIST_MAX_CONCURRENT_REQUESTS=str(max_concurrent),
             AGENT_ASSIST_LLM_PROVIDER="none",
         )
+        env.update(extra_env or {})
         log_path = Path(tmp) / "serve.log"
         with log_path.open("wb") as log:
             proc = subprocess.Popen(
@@ -190,7 +267,7 @@ def own_server(data_dir: Path | None, max_concurrent: int) -> Iterator[str]:
                 start_new_session=True,
             )
         try:
-            yield f"http://127.0.0.1:{port}"
+            yield OwnServer(f"http://127.0.0.1:{port}", proc.pid)
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             try:
@@ -217,6 +294,7 @@ def main() -> int:
     ap.add_argument("--url", help="a running service (loopback only); default: start one here")
     ap.add_argument("--data-dir", type=Path, help="an ingested data dir for the own server")
     ap.add_argument("--api-key", default=os.environ.get("AGENT_ASSIST_LOAD_KEY"))
+    ap.add_argument("--mode", choices=["unseen", "repeated"], default="unseen")
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--requests", type=int, default=400, help="phase 1 request count (cap 5000)")
     ap.add_argument("--duration", type=float, default=60.0, help="per-phase limit, s (cap 300)")
@@ -226,25 +304,34 @@ def main() -> int:
     total = min(args.requests, 5000)
     duration = min(args.duration, 300.0)
     headers = {"Authorization": f"Bearer {args.api_key}"} if args.api_key else {}
-    bodies = load_bodies()
+    labelled = load_bodies()
+    n_burst = min(args.overload_clients, 256)
+    if args.mode == "unseen":
+        fresh = unseen_bodies(labelled, total + n_burst * 4)
+        bodies, burst_bodies = fresh[:total], fresh[total:]
+    else:
+        bodies = burst_bodies = labelled
 
     def run(url: str) -> None:
         require_loopback(url)
         wait_healthy(url)
-        run_phase(url, headers, bodies, 2, 2 * len(bodies), duration)  # warm caches
-        print(f"target {url}; {len(bodies)} distinct questions; no LLM unless the server has one")
+        # Warm the model and index on the labelled questions; in "unseen" mode none of them
+        # is measured afterwards.
+        run_phase(url, headers, labelled, 2, 2 * len(labelled), duration)
+        distinct = len({str(b["question"]) for b in bodies})
+        print(f"target {url}; mode {args.mode}: {distinct} distinct questions for {total} requests")
+        print("no LLM unless the server has one")
         phase = run_phase(url, headers, bodies, args.clients, total, duration)
         report("capacity", args.clients, phase)
-        if args.overload_clients > 0:
-            n = min(args.overload_clients, 256)
-            burst = run_phase(url, headers, bodies, n, n * 4, duration)
-            report("overload burst", n, burst)
+        if n_burst > 0:
+            burst = run_phase(url, headers, burst_bodies, n_burst, n_burst * 4, duration)
+            report("overload burst", n_burst, burst)
 
     if args.url:
         run(args.url.rstrip("/"))
     else:
-        with own_server(args.data_dir, args.max_concurrent) as url:
-            run(url)
+        with own_server(args.data_dir, args.max_concurrent) as server:
+            run(server.url)
     return 0
 
 

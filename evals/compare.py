@@ -23,7 +23,15 @@ Change = Literal["regression", "improvement", "neutral", "added", "removed"]
 _LOWER_IS_BETTER = ("latency", "errors", "false_blocks", ".fp", ".fn", "confusion.fp")
 _NEUTRAL_LEAVES = ("n", "n_section", "support", "passed", "tp", "tn", "k", "playbook_cases")
 #: Top-level blocks of metrics.json that hold figures (``run`` describes the run itself).
-SCORED_BLOCKS = ("retrieval", "suggest", "guard", "latency")
+SCORED_BLOCKS = (
+    "retrieval",
+    "suggest",
+    "guard",
+    "guard_by_file",
+    "guard_mutation_recall",
+    "guard_mutation_false_blocks",
+    "latency",
+)
 #: Differences smaller than this are noise (rates are rounded to 4 digits).
 EPSILON = 1e-9
 

@@ -11,10 +11,11 @@ import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     AliasChoices,
     BaseModel,
     ConfigDict,
@@ -27,6 +28,7 @@ from pydantic import (
 from evals.sections import normalise_path, section_matches
 from ingest.errors import UserError
 from policy_guard.facts import CaseFacts
+from policy_guard.rule_table import load_rules
 from policy_guard.verdict import RuleId
 
 CaseKind = Literal["suggest", "guard", "retrieval"]
@@ -91,13 +93,20 @@ class SuggestCase(_Case):
         return groups
 
 
+def _known_rule(rule_id: str) -> str:
+    """A rule id is one the rule data defines."""
+    if rule_id not in load_rules().ids:
+        raise ValueError(f"unknown rule id {rule_id!r}: not in policy_guard/rules.yaml")
+    return rule_id
+
+
 class GuardCase(_Case):
     """A draft with case facts, and the guard's expected verdict."""
 
     draft: str = Field(min_length=1)
     case: CaseFacts = Field(default_factory=CaseFacts)
     allowed: bool
-    rules: list[RuleId] = Field(default_factory=list)
+    rules: list[Annotated[RuleId, AfterValidator(_known_rule)]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> GuardCase:

@@ -59,6 +59,23 @@ def load_guard() -> GuardFn:
     return cast(GuardFn, module.check)
 
 
+def guard_file_metrics(dataset: Dataset, results: Sequence[GuardResult]) -> dict[str, Any]:
+    """The guard figures of each guard file on its own (``guard_by_file.<file stem>``): a set
+    written by someone who has not seen the code is read apart from the rest."""
+    files: dict[str, set[str]] = {}
+    for case in dataset.guard:
+        stem = Path(case.origin.rsplit(":", 1)[0]).stem if case.origin else ""
+        files.setdefault(stem, set()).add(case.id)
+    if len(files) < 2:
+        return {}
+    by_file: dict[str, Any] = {}
+    for stem, ids in sorted(files.items()):
+        m = guard_metrics([r for r in results if r.id in ids])
+        keys = ("n", "precision", "recall", "exact_rate", "false_blocks", "confusion")
+        by_file[stem] = {k: m[k] for k in keys}
+    return {"guard_by_file": by_file}
+
+
 def load_pipeline(settings: Settings) -> SuggestPipeline:
     module = importlib.import_module("rag.pipeline")
     build = cast(Callable[[Settings], SuggestPipeline], module.build_pipeline)
@@ -152,6 +169,7 @@ def evaluate(
     thresholds: Sequence[Threshold] = (),
     compare_dir: Path | None = None,
     progress: bool = False,
+    mutations: str = "pairs",
 ) -> EvalOutcome:
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -192,6 +210,14 @@ def evaluate(
         "guard": guard_metrics(guard_results),
         "latency": latency_metrics(suggest_results),
     }
+    metrics.update(guard_file_metrics(dataset, guard_results))
+    if mutations != "off" and dataset.guard:
+        from evals.mutations import mutation_metrics
+
+        block = mutation_metrics(dataset.guard, guard, pairs=mutations == "pairs")
+        metrics["guard_mutation"] = block
+        metrics["guard_mutation_recall"] = block["recall"]
+        metrics["guard_mutation_false_blocks"] = block["false_blocks"]
     flat = flatten({k: v for k, v in metrics.items() if k != "run"})
     gates = check_thresholds(flat, thresholds)
     diffs = compare_metrics(old, metrics) if old is not None else None

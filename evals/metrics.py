@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, get_args
+from typing import Any
 
 import numpy as np
 
 from evals.datasets import GROUP_TAG
 from evals.runner import GuardResult, RetrievalResult, SuggestResult
-from policy_guard.verdict import RuleId
+from policy_guard.rule_table import load_rules
 
-RULES: tuple[str, ...] = get_args(RuleId)
+#: The rule ids of the rule data, in its order.
+RULES: tuple[str, ...] = load_rules().ids
 HITS_AT = (1, 3, 5)
 #: Pipeline stages reported in this order (the pipeline's ``timings_ms`` keys).
 STAGES = ("facts", "retrieval", "selection", "drafting", "guard", "end_to_end")

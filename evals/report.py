@@ -278,6 +278,65 @@ def _guard_section(m: Mapping[str, Any]) -> str:
     return "".join(out)
 
 
+def _guard_files_section(by_file: Mapping[str, Any]) -> str:
+    if not by_file:
+        return ""
+    return "".join(
+        [
+            "<h3>Guard per file</h3>",
+            "<p>Each guard set on its own (a blind set, written without seeing the code, "
+            "apart from the rest).</p>",
+            _table(
+                ["file", "cases", "precision", "recall", "exact", "false blocks"],
+                [
+                    (f, v["n"], v["precision"], v["recall"], v["exact_rate"], v["false_blocks"])
+                    for f, v in by_file.items()
+                ],
+            ),
+        ]
+    )
+
+
+def _mutation_section(m: Mapping[str, Any]) -> str:
+    if not m:
+        return ""
+    by = m["by_mutation"]
+    misses = [
+        (x["example"], x["mutation"], ", ".join(x["want"]), ", ".join(x["got"]))
+        for x in m["misses"]
+    ]
+    blocks = [(x["example"], x["mutation"], ", ".join(x["got"])) for x in m["blocks"]]
+    out = [
+        "<h2>Guard under obfuscation (mutation fuzzing)</h2>",
+        f"<p>{m['examples']} violating drafts, each value rewritten by every obfuscation "
+        f"{'alone and in pairs' if m['pairs'] else 'alone'}: {m['trials']} drafts, "
+        f"mutation recall <b>{_fmt(m['recall'])}</b> ({m['caught']} caught). "
+        f"{m['safe_examples']} playbook scripts and safe replies, as written and with their "
+        f"numbers rewritten ({m['safe_trials']} drafts): <b>{m['false_blocks']}</b> false "
+        "blocks.</p>",
+        _table(
+            ["obfuscation", "drafts", "caught", "recall"],
+            [(k, v["n"], v["caught"], v["recall"]) for k, v in by.items()],
+        ),
+        _img(
+            plots.grouped_bars(
+                "Mutation recall per obfuscation (alone or paired)",
+                list(by),
+                {"recall": [v["recall"] for v in by.values()]},
+            ),
+            "mutation recall",
+        ),
+    ]
+    if misses:
+        out += [
+            "<h3>Missed (first 50)</h3>",
+            _table(["case", "obfuscation", "want", "got"], misses),
+        ]
+    if blocks:
+        out += ["<h3>False blocks (first 50)</h3>", _table(["case", "obfuscation", "got"], blocks)]
+    return "".join(out)
+
+
 def _latency_section(latency: Mapping[str, Any], extra: Mapping[str, Any]) -> str:
     if not latency and not extra:
         return ""
@@ -388,6 +447,8 @@ def render_report(
         _retrieval_section(metrics.get("retrieval", {}), misses),
         _suggest_section(metrics.get("suggest", {})),
         _guard_section(metrics.get("guard", {})),
+        _guard_files_section(metrics.get("guard_by_file", {})),
+        _mutation_section(metrics.get("guard_mutation", {})),
         _latency_section(metrics.get("latency", {}), extra_latency),
         _compare_section(diffs),
         _failures_section(suggest, guard),

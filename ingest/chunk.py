@@ -42,6 +42,9 @@ class ChunkConditions(BaseModel):
     collection_consent: bool | None = None
     fallback: bool = False  # "기타 상황", "기간 경과 - 기본안내": the default refusal
     persistent: bool = False  # "[지속 요구 시]": the customer keeps insisting
+    #: Vocabulary topics the heading names ("[분실물 전달 - 택배]" → delivery): what tells apart
+    #: situations that differ only by what the customer says they want.
+    topics: list[str] = Field(default_factory=list)
 
 
 class Chunk(BaseModel):

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from ingest.chunk import Chunk, ChunkConditions, ChunkKind
-from ingest.conditions import read_conditions
-from ingest.headings import ANSWER, LABEL, TITLE, detect_heading
+from ingest.conditions import read_conditions, states_window
+from ingest.headings import ANSWER, LABEL, NUMBERED, SITUATION, TITLE, detect_heading
 from ingest.markup import is_blank, is_fence, is_table_row, rule_kind
 from ingest.segments import Node, Segment, derive_sibling_conditions, join_lead_ins
 from ingest.tables import add_table
@@ -67,6 +67,15 @@ class _Reader:
         while self.stack[-1].rank >= rank:
             self.stack.pop()
 
+    def close_windows(self) -> None:
+        """A bracketed situation after a numbered list of time windows ("1. 3일 이내", "2. 3일
+        이후", then "[택배 수령 시]") is not one more window: it closes the open window item
+        instead of nesting in it (and inheriting its range)."""
+        for depth, node in enumerate(self.stack):
+            if node.rank == NUMBERED and states_window(node.own):
+                del self.stack[depth:]
+                return
+
     def run(self) -> None:
         raws = self.raws
         i = 0
@@ -108,6 +117,8 @@ class _Reader:
                 self.segment().add_content_line(i, raw)
                 i += 1
                 continue
+            if heading.rank == SITUATION:
+                self.close_windows()
             self.pop_to(heading.rank)
             node = Node(
                 heading.text,

@@ -2,7 +2,10 @@
 이내", "① 분실물, 운행 중 사고발생 …"), read with phrase tables so that any playbook written in the
 same style is understood, and combined along a heading path (a child heading refines its parents).
 
-The tables are data: add a phrase here, and a row to the matching test table.
+Requests, reasons and topics come from the vocabulary (``ingest/vocabulary.yaml``): a term it
+does not know names nothing (``agent-assist kb check`` reports it). The structural phrase tables
+below (statuses, history, identity, channel …) are data too: add a phrase here, and a row to the
+matching test table.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ import unicodedata
 from collections.abc import Iterable
 
 from ingest.chunk import ChunkConditions
+from ingest.vocabulary import Vocabulary, load_vocabulary
 from policy_guard.facts import REQUESTS, RIDE_STATUSES
 
-#: The requests for a driver's own data (every request but the usage statement).
+#: The requests for a driver's own data (every spec request but the usage statement).
 DRIVER_REQUESTS: tuple[str, ...] = tuple(r for r in REQUESTS if r != "usage_statement")
 ALL_STATUSES: tuple[str, ...] = RIDE_STATUSES
 
@@ -25,20 +29,6 @@ _NOT_A_REQUEST = (
     r"(?:개인\s*정보\s*)?수집\s*동의\s*(?:\([^)]*\))?",
     r"닉네임이\s*아닌\s*(?:성함|이름|실명)",
     r"다른\s*(?:이메일|메일|e-?mail)",
-)
-
-#: (pattern, request values). "개인정보" alone means every driver item.
-REQUEST_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        r"연락처|(?:휴대\s*|핸드\s*)?(?:전화|폰)\s*번호"
-        r"|(?<!차량)(?<!차량 )(?<!계좌)(?<!계좌 )(?<!주민)(?<!카드)번호(?!\s*판)",
-        ("driver_phone",),
-    ),
-    (r"차량\s*번호|차\s*번호|번호\s*판", ("vehicle_plate",)),
-    (r"이름|성함|성명|실명", ("driver_name",)),
-    (r"계좌", ("driver_account",)),
-    (r"개인\s*정보(?!\s*(?:수집|처리|보호|동의))", DRIVER_REQUESTS),
-    (r"이용\s*내역서|이용\s*기록\)?\s*(?:발급|출력)|내역서\s*발급", ("usage_statement",)),
 )
 
 #: (pattern, statuses). Read inside "상태값: …" when the heading has one, else in the whole text.
@@ -75,13 +65,6 @@ HISTORY_UNAVAILABLE = (
     r"연락\s*불가",
 )
 
-#: (pattern, reason). "분실" alone is a lost phone (history), not a lost item.
-REASON_PHRASES: tuple[tuple[str, str], ...] = (
-    (r"분실물|유실물|두고\s*내", "lost_item"),
-    (r"사고", "accident"),
-    (r"운임|요금\s*미\s*(?:지급|결제)|미\s*결제", "unpaid_fare"),
-    (r"맞춤\s*예약", "custom_reservation"),
-)
 #: A clause listing reasons it is NOT for ("…관련되지 않은 기타 일반적인 상황").
 _NEGATION = re.compile(r"관련\s*되?\s*지\s*않|관련\s*없|무관|제외|아닌\s*경우")
 
@@ -116,14 +99,22 @@ def _normal(text: str) -> str:
     )
 
 
-def read_requests(text: str) -> list[str]:
+def read_requests(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
+    """The requests a heading names, from the vocabulary; a term it does not know names none."""
+    vocab = vocabulary or load_vocabulary()
     for pattern in _NOT_A_REQUEST:
         text = re.sub(pattern, " ", text)
     found: list[str] = []
-    for pattern, values in REQUEST_PHRASES:
-        if re.search(pattern, text):
-            found.extend(v for v in values if v not in found)
+    for term in vocab.requests:
+        if term.named_in(text):
+            found.extend(v for v in (term.means or [term.id]) if v not in found)
     return found
+
+
+def read_topics(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
+    """The topics a heading names ("[분실물 전달 - 택배]" → delivery)."""
+    vocab = vocabulary or load_vocabulary()
+    return [t.id for t in vocab.topics if t.named_in(text)]
 
 
 def read_statuses(text: str) -> list[str]:
@@ -168,16 +159,17 @@ def _day_is_one_alternative(text: str) -> bool:
     return len(parts) >= 3 and 0 < with_days < len(parts)
 
 
-def read_reasons(text: str) -> tuple[list[str], list[str]]:
+def read_reasons(text: str, vocabulary: Vocabulary | None = None) -> tuple[list[str], list[str]]:
     """(reasons the heading is for, reasons it excludes), clause by clause."""
+    vocab = vocabulary or load_vocabulary()
     clauses = [*re.findall(r"\(([^()]*)\)", text), re.sub(r"\([^()]*\)", " ", text)]
     wanted: list[str] = []
     excluded: list[str] = []
     for clause in clauses:
         target = excluded if _NEGATION.search(clause) else wanted
-        for pattern, reason in REASON_PHRASES:
-            if re.search(pattern, clause) and reason not in target:
-                target.append(reason)
+        for term in vocab.reasons:
+            if term.named_in(clause) and term.id not in target:
+                target.append(term.id)
     return wanted, excluded
 
 
@@ -206,7 +198,14 @@ def read_conditions(heading: str) -> ChunkConditions:
         channel=read_channel(text),
         fallback=_any(FALLBACK_PHRASES, text),
         persistent=_any(PERSISTENT_PHRASES, text),
+        topics=read_topics(text),
     )
+
+
+def states_window(conditions: ChunkConditions) -> bool:
+    """A time window (days, and any other ``*_min`` / ``*_max`` bound): the heading is one
+    window of a numbered partition ("1. 탑승 3일 이내", "2. 탑승 3일 이후")."""
+    return any(value is not None for name, value in conditions if name.endswith(("_min", "_max")))
 
 
 def is_other_situation(heading: str) -> bool:

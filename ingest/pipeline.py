@@ -42,6 +42,8 @@ class IngestReport(BaseModel):
     documents_removed: list[str] = Field(default_factory=list)
     documents_unchanged: int = 0
     documents_skipped: dict[str, str] = Field(default_factory=dict)  # file -> reason
+    #: What ``agent-assist kb check`` reports, one line per problem ("file: LEVEL [code] …").
+    playbook_problems: list[str] = Field(default_factory=list)
     chunks_written: int = 0  # records in the new generation (0 when nothing changed)
     chunks_embedded: int = 0  # of which embedded now; the rest reused stored vectors
     changed: bool = False  # a new generation went live
@@ -77,6 +79,19 @@ def _chunk_all(scan: KbScan) -> list[Chunk]:
             raise UserError(f"two chunks share the id {chunk.id}")
         seen.add(chunk.id)
     return chunks
+
+
+def _playbook_problems(scan: KbScan) -> list[str]:
+    """The kb check's findings, logged as warnings: ingest indexes the playbook anyway."""
+    from ingest.playbook_check import check_playbook
+
+    lines: list[str] = []
+    for doc in scan.documents:
+        for p in check_playbook(doc.source, doc.text).problems:
+            line = f"{doc.source}: {p.level.upper()} [{p.code}] {p.section}: {p.message}"
+            log.warning("playbook %s", line)
+            lines.append(line)
+    return lines
 
 
 def _progress(total: int, desc: str, enabled: bool) -> Any:
@@ -168,10 +183,12 @@ def ingest_kb(
             raise UserError(f"no playbooks (*.txt, *.md) under {kb}")
         for source, reason in scan.skipped.items():
             log.warning("skipped playbook %s: %s", source, reason)
+        problems = _playbook_problems(scan)
         store = open_store(settings)
         old = _live_generation(store)
         chunks = _chunk_all(scan)
         report = _diff_report(kb, scan, old, configured_embedder_name(settings))
+        report.playbook_problems = problems
         # Decided before loading the model: a no-op costs no model start-up.
         if (
             old is not None

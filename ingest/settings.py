@@ -72,6 +72,18 @@ class Settings(BaseSettings):
     max_draft_chars: int = Field(default=10_000, ge=10, le=200_000)
     max_concurrent_requests: int = Field(default=16, ge=1, le=1024)
     request_timeout_s: float = Field(default=30.0, gt=0, le=600)
+    # Shape caps on a JSON body, checked before validation so a hostile body costs linear time.
+    max_json_keys: int = Field(default=64, ge=16, le=10_000)  # per object
+    max_json_items: int = Field(default=2048, ge=100, le=1_000_000)  # in the whole body
+    max_json_depth: int = Field(default=16, ge=4, le=64)
+    # Slow clients: the whole request head, and then the whole body, must arrive within these.
+    header_timeout_s: float = Field(default=10.0, ge=0.5, le=120)
+    body_timeout_s: float = Field(default=15.0, ge=0.5, le=300)
+    keep_alive_timeout_s: int = Field(default=5, ge=1, le=120)  # idle between requests
+    max_header_bytes: int = Field(default=16_384, ge=4096, le=1_048_576)  # request line + headers
+    # glibc malloc arenas of the serving process; 0 keeps glibc's default (8 per core), whose
+    # per-thread arenas kept growing under the worker threads (see benchmarks/soak.py).
+    malloc_arena_max: int = Field(default=2, ge=0, le=64)
 
     @field_validator("llm_base_url")
     @classmethod

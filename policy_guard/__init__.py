@@ -3,10 +3,12 @@ the facts of the case. Pure: pydantic and PyYAML only, nothing read or compiled 
 
     from policy_guard import CaseFacts, check
     verdict = check("기사님 연락처는 010-1234-5678입니다.", CaseFacts(days_since_ride=6))
+    redact("기사님 연락처는 010-1234-5678입니다.")  # "기사님 연락처는 [전화번호]입니다."
 """
 
 from policy_guard.facts import CaseFacts
 from policy_guard.guard import check, disclosure_allowed
+from policy_guard.redact import redact
 from policy_guard.rule_table import Rule, RuleTable, load_rules
 from policy_guard.verdict import RuleId, Verdict, Violation
 
@@ -20,4 +22,5 @@ __all__ = [
     "check",
     "disclosure_allowed",
     "load_rules",
+    "redact",
 ]

@@ -1,4 +1,5 @@
-"""The checks the guard runs, one per rule, listed in an explicit registry.
+"""The checks the guard runs, one per kind of value (detector kind), in an explicit registry; each
+rule of the table names the kind it is about.
 
 A check finds the places in the draft that its rule is about; the guard then decides, from the
 rule table's allow condition and the case, which of them are violations. A finding whose kind is
@@ -23,9 +24,8 @@ from policy_guard.detectors import (
 )
 from policy_guard.detectors.base import Finding
 from policy_guard.facts import CaseFacts
-from policy_guard.rule_table import RuleTable, holds
+from policy_guard.rule_table import DetectorKind, Rule, holds
 from policy_guard.text import NormalText
-from policy_guard.verdict import RuleId
 
 FORCED_KINDS = frozenset({"other"})
 
@@ -56,38 +56,38 @@ class Check(Protocol):
     """Finds what one rule is about. ``claims``: its findings hide overlapping weaker ones."""
 
     @property
-    def rule_id(self) -> RuleId: ...
+    def kind(self) -> DetectorKind: ...
 
     @property
     def claims(self) -> bool: ...
 
-    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]: ...
+    def find(self, doc: NormalText, case: CaseFacts, rule: Rule) -> list[Finding]: ...
 
 
 @dataclass(frozen=True)
 class PersonalIdCheck:
-    rule_id: RuleId = "personal-id"
+    kind: DetectorKind = "personal_id"
     claims: bool = True
 
-    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
+    def find(self, doc: NormalText, case: CaseFacts, rule: Rule) -> list[Finding]:
         return personal_id.detect(doc.text)
 
 
 @dataclass(frozen=True)
 class AccountCheck:
-    rule_id: RuleId = "driver-account"
+    kind: DetectorKind = "account"
     claims: bool = True
 
-    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
+    def find(self, doc: NormalText, case: CaseFacts, rule: Rule) -> list[Finding]:
         return account.detect(doc.text) + _placeholders(doc, "account")
 
 
 @dataclass(frozen=True)
 class PhoneCheck:
-    rule_id: RuleId = "driver-phone"
+    kind: DetectorKind = "phone"
     claims: bool = False
 
-    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
+    def find(self, doc: NormalText, case: CaseFacts, rule: Rule) -> list[Finding]:
         return _with_placeholders_and_partials(
             phone.detect(doc.text, case.driver_phone), doc, "phone", plate_partials=False
         )
@@ -95,10 +95,10 @@ class PhoneCheck:
 
 @dataclass(frozen=True)
 class PlateCheck:
-    rule_id: RuleId = "vehicle-plate"
+    kind: DetectorKind = "plate"
     claims: bool = False
 
-    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
+    def find(self, doc: NormalText, case: CaseFacts, rule: Rule) -> list[Finding]:
         return _with_placeholders_and_partials(
             plate.detect(doc.text, case.vehicle_plate), doc, "plate", plate_partials=True
         )
@@ -106,19 +106,19 @@ class PlateCheck:
 
 @dataclass(frozen=True)
 class DriverNameCheck:
-    rule_id: RuleId = "driver-name"
+    kind: DetectorKind = "name"
     claims: bool = False
 
-    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
+    def find(self, doc: NormalText, case: CaseFacts, rule: Rule) -> list[Finding]:
         return names.detect(doc.text, case.driver_name) + _placeholders(doc, "name")
 
 
 @dataclass(frozen=True)
 class StatementIdentityCheck:
-    rule_id: RuleId = "statement-identity"
+    kind: DetectorKind = "statement_identity"
     claims: bool = False
 
-    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
+    def find(self, doc: NormalText, case: CaseFacts, rule: Rule) -> list[Finding]:
         return list(statement.detect(doc.text, case.request == "usage_statement").promises)
 
 
@@ -126,12 +126,12 @@ class StatementIdentityCheck:
 class StatementConsentCheck:
     """Promises matter here only for a withdrawn customer, another address or the real name."""
 
-    rule_id: RuleId = "statement-consent"
+    kind: DetectorKind = "statement_consent"
     claims: bool = False
 
-    def find(self, doc: NormalText, case: CaseFacts, table: RuleTable) -> list[Finding]:
+    def find(self, doc: NormalText, case: CaseFacts, rule: Rule) -> list[Finding]:
         found = statement.detect(doc.text, case.request == "usage_statement")
-        trigger = table.rule(self.rule_id).applies_when
+        trigger = rule.applies_when
         by_case = trigger is not None and holds(trigger, case)
         if not (by_case or found.alt_recipient_text):
             return []
@@ -142,7 +142,8 @@ class StatementConsentCheck:
         return [Finding(f.start, f.end, f.kind, note) for f in found.promises]
 
 
-#: Run in this order: the checks that claim their spans come before those they hide.
+#: One check per detector kind, run in this order: the checks that claim their spans come before
+#: those they hide.
 REGISTRY: tuple[Check, ...] = (
     PersonalIdCheck(),
     AccountCheck(),

@@ -7,9 +7,15 @@ read as "unknown" (which would silently take the restrictive branch).
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+import functools
+from collections.abc import Callable
+from importlib import resources
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 Request = Literal[
     "driver_phone", "vehicle_plate", "driver_name", "driver_account", "usage_statement"
@@ -25,10 +31,51 @@ RideStatus = Literal[
 Reason = Literal["lost_item", "accident", "unpaid_fare", "custom_reservation", "other"]
 Channel = Literal["chat", "phone"]
 
-# The value lists, derived from the Literal types so the two cannot drift apart.
+# The spec's value lists, derived from the Literal types so the two cannot drift apart.
 REQUESTS: tuple[Request, ...] = get_args(Request)
 RIDE_STATUSES: tuple[RideStatus, ...] = get_args(RideStatus)
 REASONS: tuple[Reason, ...] = get_args(Reason)
+
+
+@functools.cache
+def known_values(fact: str) -> frozenset[str]:
+    """The values the rule data (``rules.yaml``, ``facts``) knows for an open fact: requests
+    and reasons are open sets, so a new one is a data change. Read on first use."""
+    raw = resources.files("policy_guard").joinpath("rules.yaml").read_text(encoding="utf-8")
+    facts = (yaml.safe_load(raw) or {}).get("facts", {})
+    return frozenset(str(v) for v in (facts.get(fact) or {}).get("values", {}))
+
+
+def _known(fact: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        known = known_values(fact)
+        if value not in known:
+            raise ValueError(
+                f"unknown {fact} {value!r}: one of {', '.join(sorted(known))} "
+                f"(policy_guard/rules.yaml facts.{fact})"
+            )
+        return value
+
+    return check
+
+
+class _KnownValuesSchema:
+    """The JSON schema lists the values the rule data knows (read when a schema is made)."""
+
+    def __init__(self, fact: str) -> None:
+        self.fact = fact
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema["enum"] = sorted(known_values(self.fact))
+        return schema
+
+
+#: A request or reason named by the rule data (the spec's values among them).
+RequestValue = Annotated[str, AfterValidator(_known("request")), _KnownValuesSchema("request")]
+ReasonValue = Annotated[str, AfterValidator(_known("reason")), _KnownValuesSchema("reason")]
 
 
 class CaseFacts(BaseModel):
@@ -37,11 +84,11 @@ class CaseFacts(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     service: str | None = Field(default=None, max_length=40, examples=["pet"])
-    request: Request | None = None
+    request: RequestValue | None = Field(default=None, examples=list(REQUESTS))
     ride_status: RideStatus | None = None
     days_since_ride: int | None = Field(default=None, ge=0, le=36_500)
     history_available: bool | None = None
-    reason: Reason | None = None
+    reason: ReasonValue | None = Field(default=None, examples=list(REASONS))
     driver_consent: bool | None = None
     identity_verified: bool | None = None
     withdrawn: bool | None = None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policy_guard.checks import FORCED_KINDS, REGISTRY
+from policy_guard.canonical import canonical
+from policy_guard.checks import FORCED_KINDS, REGISTRY, Check
 from policy_guard.detectors.base import Finding
 from policy_guard.facts import CaseFacts
-from policy_guard.rule_table import Rule, RuleTable, holds, load_rules
+from policy_guard.rule_table import Rule, RuleTable, load_rules
 from policy_guard.text import NormalText, normalize
 from policy_guard.verdict import RuleId, Verdict, Violation
 
@@ -31,7 +32,7 @@ _APPLIES_TEXT = {
 def disclosure_allowed(rule_id: RuleId | str, case: CaseFacts) -> bool:
     """May a reply carry what ``rule_id`` protects, in this case? (``never`` rules: no.)"""
     rule = load_rules().rule(rule_id)
-    return holds(rule.allow, case)
+    return not rule.governs(case) or rule.allows(case)
 
 
 def _as_case(case: CaseFacts | Mapping[str, Any] | None) -> CaseFacts:
@@ -60,7 +61,7 @@ def _message(rule: Rule, table: RuleTable, finding: Finding, case: CaseFacts, al
     if finding.kind in _KIND_TEXT:
         parts.append(_KIND_TEXT[finding.kind])
     if not allowed:
-        parts.append(f"이 건: {table.describe_failure(rule.allow, case)}")
+        parts.append(f"이 건: {table.describe_failure(rule.allow_for(case), case)}")
     applies = [_APPLIES_TEXT[n] for n in finding.note.split(",") if n in _APPLIES_TEXT]
     if applies:
         parts.append("적용 이유: " + ", ".join(applies))
@@ -68,42 +69,93 @@ def _message(rule: Rule, table: RuleTable, finding: Finding, case: CaseFacts, al
 
 
 def _violation(
-    doc: NormalText, rule: Rule, table: RuleTable, f: Finding, case: CaseFacts, allowed: bool
+    draft: str, rule: Rule, table: RuleTable, f: Finding, case: CaseFacts, allowed: bool
 ) -> Violation:
-    start, end = doc.span(f.start, f.end)
     return Violation(
         rule=rule.id,
-        span=(start, end),
-        text=doc.original[start:end],
+        span=(f.start, f.end),
+        text=draft[f.start : f.end],
         clause=rule.clause,
         message=_message(rule, table, f, case, allowed),
     )
 
 
-def check(draft: str, case: CaseFacts | Mapping[str, Any] | None = None) -> Verdict:
+def _rules_in_order(table: RuleTable) -> list[tuple[Rule, Check]]:
+    """Each rule with its detector's check, in the registry's order (claiming checks first)."""
+    checks = {c.kind: (i, c) for i, c in enumerate(REGISTRY)}
+    ordered = sorted(table.rules, key=lambda r: checks[r.detector][0])
+    return [(rule, checks[rule.detector][1]) for rule in ordered]
+
+
+def views(draft: str) -> list[NormalText]:
+    """The readings of the draft the detectors run on: the plain normal form, and the
+    canonical reading when it differs (values written to slip past the plain one)."""
+    plain = normalize(draft)
+    deep = canonical(plain)
+    return [plain] if deep.text == plain.text else [plain, deep]
+
+
+def _found(check_: Check, rule: Rule, docs: list[NormalText], facts: CaseFacts) -> list[Finding]:
+    """What one check finds in every reading, in the draft's own coordinates."""
+    out: list[Finding] = []
+    numerals = docs[-1].numerals
+    for i, doc in enumerate(docs):
+        for f in check_.find(doc, facts, rule):
+            start, end = doc.span(f.start, f.end)
+            if i == 0 and check_.kind in _READ_WHOLE and _inside(start, end, numerals):
+                continue  # 이공이사일일공육-공공일이: the canonical reading reads it whole
+            out.append(Finding(start, end, f.kind, f.note))
+    return out
+
+
+# Detector kinds whose plain reading cuts digit words anywhere (a phone found inside a longer
+# number written in words); where the canonical reading wrote those numerals as digits, it decides.
+_READ_WHOLE = frozenset({"phone"})
+
+
+def _inside(start: int, end: int, spans: tuple[tuple[int, int], ...]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def scan(
+    draft: str, facts: CaseFacts, table: RuleTable | None = None
+) -> Iterator[tuple[Rule, Check, list[Finding]]]:
+    """Each rule that governs the case, with its check's merged findings (draft coordinates),
+    weaker ones hidden by the spans of the checks that claim theirs."""
+    table = table or load_rules()
+    docs = views(draft)
+    claimed: list[tuple[int, int]] = []
+    for rule, check_ in _rules_in_order(table):
+        if not rule.governs(facts):
+            continue
+        findings = [
+            f
+            for f in _found(check_, rule, docs, facts)
+            if not any(s < f.end and f.start < e for s, e in claimed)
+        ]
+        merged = _merge(findings)
+        yield rule, check_, merged
+        if check_.claims:
+            claimed.extend((f.start, f.end) for f in merged)
+
+
+def check(
+    draft: str, case: CaseFacts | Mapping[str, Any] | None = None, table: RuleTable | None = None
+) -> Verdict:
     """Judge ``draft`` against every hard rule, given what is known about the case.
 
     Violations are ordered by their place in the draft. A mapping for ``case`` is validated as
-    ``CaseFacts`` (unknown fields and wrong types raise ``pydantic.ValidationError``).
+    ``CaseFacts`` (unknown fields and wrong types raise ``pydantic.ValidationError``). ``table``:
+    another rule table (default: the packaged ``rules.yaml``).
     """
     facts = _as_case(case)
-    table = load_rules()
-    doc = normalize(draft)
-    claimed: list[tuple[int, int]] = []
+    table = table or load_rules()
     violations: list[Violation] = []
-    for check_ in REGISTRY:
-        rule = table.rule(check_.rule_id)
-        allowed = holds(rule.allow, facts)
-        findings = [
-            f
-            for f in check_.find(doc, facts, table)
-            if not any(s < f.end and f.start < e for s, e in claimed)
-        ]
-        for f in _merge(findings):
+    for rule, _check, findings in scan(draft, facts, table):
+        allowed = rule.allows(facts)
+        for f in findings:
             if allowed and f.kind not in FORCED_KINDS:
                 continue
-            violations.append(_violation(doc, rule, table, f, facts, allowed))
-            if check_.claims:
-                claimed.append((f.start, f.end))
+            violations.append(_violation(draft, rule, table, f, facts, allowed))
     violations.sort(key=lambda v: (v.span, v.rule))
     return Verdict(allowed=not violations, violations=violations)

@@ -15,6 +15,19 @@ def _words(value: object) -> object:
     return value.split() if isinstance(value, str) else value
 
 
+class EnglishStatement(BaseModel):
+    """Statement promises written in English (``english_statement``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    nouns: tuple[str, ...]
+    verbs: tuple[str, ...]
+    promise_markers: tuple[str, ...]
+    conditions: tuple[str, ...]
+    refusals: tuple[str, ...]
+    alt_recipient: tuple[str, ...]
+
+
 class Lexicon(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -46,6 +59,7 @@ class Lexicon(BaseModel):
     plate_context: tuple[str, ...]
     partial_other_context: tuple[str, ...]
     alt_recipient_markers: tuple[str, ...]
+    english_statement: EnglishStatement
     driver_mentions: tuple[str, ...]
     placeholder_words: dict[str, tuple[str, ...]]
 
@@ -82,13 +96,26 @@ def load_lexicon() -> Lexicon:
 
 
 @functools.cache
-def load_ordinary_words() -> frozenset[str]:
-    """Two-syllable ordinary words built like a name (``ordinary_words.yaml``, generated)."""
+def _ordinary_words_file() -> dict[str, str]:
     raw = (
         resources.files("policy_guard").joinpath("ordinary_words.yaml").read_text(encoding="utf-8")
     )
-    words = yaml.safe_load(raw)["words"]
-    return frozenset(words.split() if isinstance(words, str) else words)
+    data: dict[str, str] = yaml.safe_load(raw)
+    return data
+
+
+@functools.cache
+def load_ordinary_words() -> frozenset[str]:
+    """Two-syllable ordinary words built like a name (``ordinary_words.yaml``, generated)."""
+    return frozenset(_ordinary_words_file()["words"].split())
+
+
+@functools.cache
+def load_words_with_ending() -> dict[str, str]:
+    """Two-syllable ordinary word -> the syllables that, after it, make an ordinary
+    three-syllable word (경우 -> 라, …: 경우라 is 경우 + 이 + 라, never a name)."""
+    pairs = _ordinary_words_file()["words_with_ending"].split()
+    return dict(pair.split(":", 1) for pair in pairs)
 
 
 def alternation(words: tuple[str, ...] | list[str]) -> str:

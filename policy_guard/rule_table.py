@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
-from policy_guard.facts import CaseFacts
-from policy_guard.verdict import RuleId
+from policy_guard.facts import REASONS, REQUESTS, CaseFacts
+from policy_guard.verdict import SPEC_RULE_IDS, RuleId
 
 FactName = Literal[
     "service",
@@ -111,6 +118,15 @@ class Examples(BaseModel):
     compliant: tuple[Example, ...] = Field(min_length=1)
 
 
+#: The kinds of value the guard can find in a draft, one check each (``checks.REGISTRY``). A new
+#: rule about one of these kinds is a rules.yaml entry only.
+DetectorKind = Literal[
+    "personal_id", "account", "phone", "plate", "name", "statement_identity", "statement_consent"
+]
+ServiceId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+Allow = Condition | Literal["never"]
+
+
 class Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -118,10 +134,33 @@ class Rule(BaseModel):
     title: str
     clause: str
     message: str
-    allow: Condition | Literal["never"]
+    #: What the rule looks for in a draft.
+    detector: DetectorKind
+    allow: Allow
+    #: The services whose playbooks ``allow`` was written for (the 3/7/14-day windows are the
+    #: pet playbook's). A case of another named service is judged by ``otherwise``; a case that
+    #: names no service by ``allow``. Empty: ``allow`` holds for every service.
+    allow_services: tuple[ServiceId, ...] = ()
+    otherwise: Allow = "never"
+    #: The services the rule governs at all (empty: every one). A case that names no service is
+    #: checked (unknown facts take the restrictive branch).
+    services: tuple[ServiceId, ...] = ()
     # Case facts that make the rule apply on their own (besides what the draft says).
     applies_when: Condition | None = None
     examples: Examples
+
+    def governs(self, case: CaseFacts) -> bool:
+        return not self.services or case.service is None or case.service in self.services
+
+    def allow_for(self, case: CaseFacts) -> Allow:
+        """The allow condition for the case's service."""
+        named = case.service is not None and bool(self.allow_services)
+        if named and case.service not in self.allow_services:
+            return self.otherwise
+        return self.allow
+
+    def allows(self, case: CaseFacts) -> bool:
+        return holds(self.allow_for(case), case)
 
 
 class RuleTable(BaseModel):
@@ -133,10 +172,26 @@ class RuleTable(BaseModel):
     @model_validator(mode="after")
     def _complete(self) -> RuleTable:
         ids = [r.id for r in self.rules]
-        expected = set(RuleId.__args__)  # type: ignore[attr-defined]
-        if len(ids) != len(set(ids)) or set(ids) != expected:
-            raise ValueError(f"rules must list each rule id once: {sorted(expected)}")
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"rules: id listed twice: {', '.join(twice)}")
+        missing = [i for i in SPEC_RULE_IDS if i not in ids]
+        if missing:
+            raise ValueError(f"rules: the spec's rules are missing: {', '.join(missing)}")
+        open_facts: tuple[tuple[FactName, tuple[str, ...]], ...] = (
+            ("request", REQUESTS),
+            ("reason", REASONS),
+        )
+        for fact, spec in open_facts:
+            label = self.facts.get(fact)
+            absent = [v for v in spec if label is None or v not in label.values]
+            if absent:
+                raise ValueError(f"facts.{fact}.values: the spec's values are missing: {absent}")
         return self
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.rules)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -144,7 +199,7 @@ class RuleTable(BaseModel):
                 return rule
         raise KeyError(rule_id)
 
-    def describe_failure(self, condition: Condition | Literal["never"], case: CaseFacts) -> str:
+    def describe_failure(self, condition: Allow, case: CaseFacts) -> str:
         """Why ``condition`` does not hold for ``case``: the deciding facts, in Korean."""
         if condition == "never":
             return "어떤 경우에도 안내 불가"
@@ -169,8 +224,38 @@ class RuleTable(BaseModel):
         return f"{label.label} {shown}"
 
 
+class RuleDataError(ValueError):
+    """The rule data is not valid: the message names the file, the rule and the problem."""
+
+
+def parse_rules(raw: str, source: str) -> RuleTable:
+    data = yaml.safe_load(raw)
+    try:
+        return RuleTable.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{_where(data, err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)
+        )
+        raise RuleDataError(f"{source}: {problems}") from exc
+
+
+def _where(data: Any, loc: tuple[int | str, ...]) -> str:
+    """ "rules[2] (driver-phone).allow" rather than "rules.2.allow"."""
+    parts: list[str] = []
+    node = data
+    for key in loc:
+        if isinstance(key, int) and isinstance(node, list) and key < len(node):
+            node = node[key]
+            name = node.get("id") if isinstance(node, dict) else None
+            parts.append(f"[{key}]" + (f" ({name})" if name else ""))
+        else:
+            parts.append(f".{key}" if parts else str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return "".join(parts) or "top level"
+
+
 @functools.cache
 def load_rules() -> RuleTable:
     """The packaged rule table, read and validated once per process."""
     raw = resources.files("policy_guard").joinpath("rules.yaml").read_text(encoding="utf-8")
-    return RuleTable.model_validate(yaml.safe_load(raw))
+    return parse_rules(raw, "policy_guard/rules.yaml")

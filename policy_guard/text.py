@@ -45,11 +45,20 @@ _MAP[ord("\t")] = ord(" ")
 
 @dataclass(frozen=True)
 class NormalText:
-    """``text`` is the normal form; ``origin[i]`` is the index in ``original`` of ``text[i]``."""
+    """``text`` is the normal form; ``origin[i]`` is the index in ``original`` of ``text[i]``.
+
+    ``ends[i]`` (when given) is where the original characters ``text[i]`` stands for end: a
+    canonical reading may write one character for several (``&#48;`` -> ``0``, ``공`` ``일``
+    ``공`` -> ``010``, ``구천백삼십칠`` -> ``9137``).
+    """
 
     original: str
     text: str
     origin: tuple[int, ...] | None  # None: nothing was deleted, indices are the same
+    ends: tuple[int, ...] | None = None  # None: text[i] stands for one original character
+    # Original spans where this reading wrote digits for Korean numerals: there it reads the
+    # number as a whole, so a plain reading's cut of the same numerals is not trusted.
+    numerals: tuple[tuple[int, int], ...] = ()
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original ``[start, end)`` of the normal-form slice ``[start, end)``."""
@@ -58,7 +67,8 @@ class NormalText:
         if end <= start:
             pos = self.origin[start] if start < len(self.origin) else len(self.original)
             return pos, pos
-        return self.origin[start], self.origin[end - 1] + 1
+        last = self.ends[end - 1] if self.ends is not None else self.origin[end - 1] + 1
+        return self.origin[start], max(last, self.origin[start] + 1)
 
 
 def normalize(draft: str) -> NormalText:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
-RuleId = Literal[
+#: A rule id: a string named by the rule data (``rules.yaml``), not a fixed list, so that a new
+#: rule is a data change. Which ids exist is checked against the rule table.
+RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")]
+#: The rules the spec names (section 2): the rule table must define each of them.
+SPEC_RULE_IDS: tuple[str, ...] = (
     "driver-name",
     "driver-account",
     "driver-phone",
@@ -14,7 +18,7 @@ RuleId = Literal[
     "statement-identity",
     "statement-consent",
     "personal-id",
-]
+)
 
 
 class Violation(BaseModel):

@@ -5,8 +5,8 @@ the case facts among the retrieved chunks, and BM25 alone finds the playbook for
 question. The pipeline therefore starts the dense query beside facts and BM25, decides with
 the BM25 ranking, and waits for the dense ranking only when it can change the answer:
 
-- grounding rule 3 reads the best dense cosine (no service, item or exception decided it and
-  the words meet a situation's heading);
+- grounding rule 3 reads the best dense cosine (no service, item, exception or topic decided
+  it and the words meet a situation's heading);
 - BM25 found nothing, or its first two playbooks are close (low margin), so the fused ranking
   may put another playbook first;
 - the two best fitting situations are a near tie, which the retrieval rank breaks.
@@ -71,7 +71,7 @@ def dense_needed(hits: Sequence[Hit], evidence: Evidence, selection: Selection |
     """Whether the dense ranking can change the suggestion decided on BM25 ``hits``."""
     if evidence.service_uncovered:
         return False
-    decided_by_words = evidence.request_covered or evidence.reason_covered
+    decided_by_words = evidence.request_covered or evidence.reason_covered or evidence.topic_covered
     if not decided_by_words and evidence.heading_terms >= MIN_HEADING_TERMS:
         return True  # grounding rule 3 reads the dense cosine
     return low_margin(hits) or selection_margin(selection) < NEAR_TIE

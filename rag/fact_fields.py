@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ingest.errors import ConfigError
+from ingest.vocabulary import load_vocabulary
 from policy_guard.facts import CaseFacts
 
 FILE = "vocabulary/fact_fields.yaml"
@@ -33,6 +34,9 @@ class FactField(BaseModel):
     label: str = Field(min_length=1)
     kind: Kind
     values: dict[str, str] = Field(default_factory=dict)  # value -> Korean label
+    #: The values are the terms of that list of the domain vocabulary (ingest/vocabulary.yaml):
+    #: a new request, reason or service is one entry there, and forms follow.
+    values_from: Literal["requests", "reasons", "services"] | None = None
     order: tuple[str, ...] = ()  # with `restrictive: order`: most restrictive value first
     open: bool = False  # other values are accepted too (services)
     unit: str | None = None
@@ -53,15 +57,17 @@ class FactField(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> FactField:
-        if (self.kind == "enum") != bool(self.values):
-            raise ValueError("an enum lists its values, and only an enum does")
+        if self.values and self.values_from:
+            raise ValueError("either values or values_from, not both")
+        if (self.kind == "enum") != bool(self.values or self.values_from):
+            raise ValueError("an enum lists its values (or values_from), and only an enum does")
         if self.restrictive in ("true", "false") and self.kind != "bool":
             raise ValueError(f"restrictive: {self.restrictive} needs kind bool")
         if self.restrictive in ("max", "min") and self.kind != "count":
             raise ValueError(f"restrictive: {self.restrictive} needs kind count")
         if (self.restrictive == "order") != bool(self.order):
             raise ValueError("`restrictive: order` goes with an `order` list, and only it")
-        if self.order and sorted(self.order) != sorted(self.values):
+        if self.order and sorted(self.order) != sorted(self.values or self.order):
             raise ValueError(f"order {list(self.order)} must list every value once")
         if self.restrict_by and self.restrictive not in ("true", "false", "max", "min"):
             raise ValueError("restrict_by needs an ordered restrictive value")
@@ -70,6 +76,13 @@ class FactField(BaseModel):
         if set(self.restrict_by) & set(self.set_by):
             raise ValueError("an origin is either in set_by or in restrict_by")
         return self
+
+    def choices(self) -> dict[str, str]:
+        """Value -> Korean label, from this entry or from the domain vocabulary."""
+        if self.values_from is None:
+            return dict(self.values)
+        terms = getattr(load_vocabulary(), self.values_from)
+        return {term.id: term.label for term in terms}
 
     def may_set(self, origin: str, value: Any) -> bool:
         """Whether a statement from ``origin`` may set this fact to ``value``: freely from

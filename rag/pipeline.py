@@ -33,7 +33,7 @@ from rag.fact_sources import Resolution, readings_from_facts, resolve
 from rag.facts import QuestionFacts, read_question, with_ride_timing, without_item_words
 from rag.facts_table import REASON_IMPLIED_REQUEST
 from rag.grounding import Evidence, gather, is_grounded
-from rag.selection import Selection, Signals, Wording, select_section
+from rag.selection import Selection, Signals, Wording, question_topics, select_section
 from rag.tokenizer import tokenize
 
 log = logging.getLogger(__name__)
@@ -238,6 +238,7 @@ class SuggestionPipeline:
             persistent=read.persistent,
             implied_requests=REASON_IMPLIED_REQUEST,
             self_service=read.self_service,
+            topics=question_topics(question),
         )
         timings["facts"] = _ms(t)
 
@@ -252,9 +253,11 @@ class SuggestionPipeline:
         # Once the request is known, the words naming it no longer tell situations apart.
         situational = frozenset(tokenize(without_item_words(question))) if facts.request else asked
 
+        topics = frozenset(topic for topic, _ in signals.topics)
+
         def decide(hits: list[Hit]) -> tuple[Playbook | None, Selection | None, Evidence, bool]:
             book, selection = self._select(hits, facts, signals, catalog, situational)
-            evidence = gather(facts, hits, catalog, book, asked, read.request_family)
+            evidence = gather(facts, hits, catalog, book, asked, read.request_family, topics)
             grounded = (
                 selection is not None
                 and selection.chosen is not None

@@ -24,6 +24,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ingest.chunk import Chunk, ChunkConditions
+from ingest.conditions import read_topics
+from ingest.vocabulary import load_vocabulary
 from policy_guard.facts import CaseFacts
 from rag.contract import Hit
 from rag.routes import consent_scripts, is_self_service_script, opens_ob_route
@@ -61,6 +63,8 @@ class Signals:
     implied_requests: tuple[tuple[str, str], ...] = ()
     #: The question asks how to see or save the item oneself (앱에서 확인하는 방법).
     self_service: bool = False
+    #: Vocabulary topics the question names ("택배로 받고 싶어요" → delivery), with their groups.
+    topics: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -218,12 +222,32 @@ def fit_conditions(
             tally.match("channel")
         else:
             tally.conflicts.append("channel")
+    if cond.topics:
+        asked = {topic for topic, _ in signals.topics}
+        asked_groups = {group for _, group in signals.topics}
+        stated_groups = {group for topic, group in _topic_groups(cond.topics)}
+        if asked & set(cond.topics):
+            tally.match("topic")
+        elif asked_groups & stated_groups:  # the question names another option of the group
+            tally.conflicts.append("topic")
+        else:
+            tally.unknown.append("topic")
     if cond.persistent:
         if signals.persistent:
             tally.match("persistent")
         else:
             tally.blocking.append("persistent")
     return tally.fit()
+
+
+def _topic_groups(topics: Sequence[str]) -> list[tuple[str, str]]:
+    vocab = load_vocabulary()
+    return [(t, vocab.topic_group(t)) for t in topics if t in {x.id for x in vocab.topics}]
+
+
+def question_topics(question: str) -> tuple[tuple[str, str], ...]:
+    """The vocabulary topics a question names, each with its group."""
+    return tuple(_topic_groups(read_topics(question)))
 
 
 def _rank_bonus(rank: int | None) -> float:

@@ -12,4 +12,5 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False
 .venv/bin/ruff format --check ingest rag policy_guard api evals tests benchmarks
 .venv/bin/ruff check ingest rag policy_guard api evals tests benchmarks
 .venv/bin/mypy
+.venv/bin/agent-assist kb check kb/
 .venv/bin/python -m pytest "$@"

@@ -306,7 +306,7 @@ def test_feedback_is_stored_without_personal_values(
     conn.close()
     assert row["rating"] == "down" and row["request_id"] == "req-1"
     assert PHONE not in json.dumps(row, ensure_ascii=False)
-    assert "{driver_phone}" in row["question"] and "{driver_phone}" in row["reply"]
+    assert "[전화번호]" in row["question"] and "[전화번호]" in row["reply"]
     facts = json.loads(row["facts_json"])
     assert facts == {"service": "pet", "days_since_ride": 2, "has_driver_phone": True}
     bad = client.post("/v1/feedback", json={**body, "rating": "meh"})

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from console_page import CHROMIUM, CHROMIUM_ARGS, digits
 from fake_openai import FakeOpenAI, Reply, running_fake_openai
 from http_server import LiveServer, serve_app, wait_healthy
 
@@ -22,15 +23,6 @@ from ingest.settings import Settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DOCS_SHOT = Path(__file__).resolve().parents[1] / "docs" / "console.png"
 PHONE = "010-8765-4321"
 
@@ -57,10 +49,6 @@ def live(indexed_settings: Settings, fake_llm: FakeOpenAI) -> Iterator[LiveServe
         yield server
 
 
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
-
-
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
 def test_console_suggests_with_citations_and_never_shows_a_forbidden_phone(
     live: LiveServer, tmp_path: Path
@@ -70,7 +58,7 @@ def test_console_suggests_with_citations_and_never_shows_a_forbidden_phone(
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1360, "height": 1500}, locale="ko-KR")
+            page = browser.new_page(viewport={"width": 1280, "height": 720}, locale="ko-KR")
             console_errors: list[str] = []
             page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
             page.goto(live.base_url + "/")
@@ -92,7 +80,7 @@ def test_console_suggests_with_citations_and_never_shows_a_forbidden_phone(
             reply = page.locator("#reply")
             expect(page.locator("#result")).to_be_visible(timeout=60_000)
             expect(reply).not_to_be_empty()
-            assert _digits(PHONE) not in _digits(reply.inner_text())
+            assert digits(PHONE) not in digits(reply.inner_text())
 
             # the citations: source + section, expandable to the chunk text
             first = page.locator("#citations li").first
@@ -108,13 +96,17 @@ def test_console_suggests_with_citations_and_never_shows_a_forbidden_phone(
             expect(page.locator("#badges")).to_contain_text("정책 가드 통과")
 
             # nowhere on the page (input boxes aside) does the phone show, in any spelling
-            assert _digits(PHONE) not in _digits(page.locator("body").inner_text())
+            assert digits(PHONE) not in digits(page.locator("body").inner_text())
 
             page.get_by_role("button", name="복사").click()
             expect(page.locator("#copy-status")).to_have_text("복사했습니다")
             page.get_by_role("button", name="좋아요").click()
             expect(page.locator("#feedback-status")).to_have_text("평가를 저장했습니다")
 
+            # the README picture: the answer panel from its top
+            page.evaluate(
+                "() => { window.scrollTo(0, 0); document.getElementById('output').scrollTop = 0; }"
+            )
             shot = tmp_path / "console.png"
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 10_000

@@ -38,7 +38,8 @@ def test_every_case_field_has_one_entry() -> None:
     ("edit", "names"),
     [
         (lambda y: y.replace("restrictive: max", "restrictive: upward"), "days_since_ride"),
-        (lambda y: y.replace("      lost_item: 분실물\n", ""), "reason"),
+        (lambda y: y.replace("      completed: 운행완료\n", ""), "ride_status"),
+        (lambda y: y.replace("values_from: reasons", "values_from: moods"), "reason"),
         (
             lambda y: y.replace("    refused: 기사 동의는", "    note: 기사 동의는", 1),
             "driver_consent",
@@ -320,3 +321,7 @@ def test_http_fields_come_from_the_vocabulary(live: LiveServer) -> None:
     assert by_name["driver_consent"]["set_by"] == ["console"]
     assert {v["value"] for v in by_name["ride_status"]["values"]} >= {"completed", "in_progress"}
     assert by_name["driver_phone"]["personal"] is True
+    # Requests, reasons and services come from the domain vocabulary: new ones are data.
+    requests = {v["value"] for v in by_name["request"]["values"]}
+    assert {"driver_phone", "usage_statement", "fare_refund"} <= requests
+    assert {"pet", "daeri", "taxi"} <= {v["value"] for v in by_name["service"]["values"]}

@@ -6,7 +6,8 @@
 Writes DIR/metrics.json, DIR/results.jsonl and a self-contained DIR/report.html. Without
 --dataset the project's sets in evals/datasets/ are used. Metric paths are the dotted keys of
 metrics.json, e.g. suggest.pass_rate, guard.recall, guard.playbook_false_blocks,
-retrieval.hybrid.source_hit1, latency.end_to_end.p95. Exit status: 0 when every gate passes,
+guard_mutation_recall, guard_mutation_false_blocks, retrieval.hybrid.source_hit1,
+latency.end_to_end.p95. Exit status: 0 when every gate passes,
 1 when one is missed (or names a metric that does not exist), 2 on bad input.
 """
 
@@ -40,6 +41,12 @@ def register(subparsers: Any) -> None:
         "--modes",
         default=",".join(_MODES),
         help="retrieval modes for the ablation, comma-separated ('' skips retrieval)",
+    )
+    p.add_argument(
+        "--mutations",
+        choices=("pairs", "single", "off"),
+        default="pairs",
+        help="guard mutation fuzzing: every obfuscation alone and in pairs (default), alone, off",
     )
     p.add_argument("--no-ingest", action="store_true", help="do not sync the index with kb/ first")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
@@ -75,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         thresholds=thresholds,
         compare_dir=args.compare,
         progress=progress,
+        mutations=args.mutations,
     )
     print(summary(outcome.metrics))
     if outcome.diffs is not None:
@@ -105,6 +113,12 @@ def summary(metrics: dict[str, Any]) -> str:
         lines.append(
             f"guard precision {g['precision']} recall {g['recall']} exact {g['exact_rate']} "
             f"playbook false blocks {g['playbook_false_blocks']}/{g['playbook_cases']}"
+        )
+    if metrics.get("guard_mutation"):
+        mu = metrics["guard_mutation"]
+        lines.append(
+            f"guard mutation recall {mu['recall']} ({mu['caught']}/{mu['trials']})  "
+            f"false blocks {mu['false_blocks']}/{mu['safe_trials']}"
         )
     e2e = metrics["latency"].get("end_to_end")
     if e2e and e2e.get("n"):

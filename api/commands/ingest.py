@@ -41,6 +41,7 @@ def _summary(report: IngestReport) -> str:
     ):
         lines.extend(f"  {label}: {name}" for name in names)
     lines.extend(f"  skipped: {n} ({why})" for n, why in report.documents_skipped.items())
+    lines.extend(f"  check: {line}" for line in report.playbook_problems)
     if report.changed:
         lines.append(
             f"chunks: {report.chunks_written} written, {report.chunks_embedded} embedded, "

@@ -26,27 +26,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    import uvicorn
+    from api.server import limit_malloc_arenas, run_server, server_config
 
     settings = get_settings()
     host: str = args.host or settings.host
     port: int = args.port or settings.port
     workers: int = args.workers or settings.workers
     settings.check_bind_safe(host)  # raises ConfigError (exit 2) before anything binds
-    # The service logs its own access lines (request id, path, status, ms; no query string).
+    limit_malloc_arenas(settings.malloc_arena_max)
     if workers > 1:
         # Each worker process builds its own app from the environment.
         os.environ["AGENT_ASSIST_HOST"] = host
-        uvicorn.run(
-            "api.app:create_app",
-            factory=True,
-            workers=workers,
-            host=host,
-            port=port,
-            access_log=False,
+        config = server_config(
+            "api.app:create_app", settings, host=host, port=port, workers=workers, factory=True
         )
     else:
         from api.app import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, access_log=False)
+        config = server_config(create_app(settings), settings, host=host, port=port)
+    run_server(config)
     return 0

@@ -51,7 +51,7 @@ async def fields() -> Fields:
                 name=f.name,
                 label=f.label,
                 kind=f.kind,
-                values=[FieldValue(value=v, label=label) for v, label in f.values.items()],
+                values=[FieldValue(value=v, label=label) for v, label in f.choices().items()],
                 open=f.open,
                 unit=f.unit,
                 personal=f.personal,

@@ -15,7 +15,15 @@ import re
 from collections.abc import Iterator
 
 from policy_guard.detectors.base import Finding
-from policy_guard.lexicon import Lexicon, alternation, load_lexicon, load_ordinary_words
+from policy_guard.detectors.driver_context import about_driver
+from policy_guard.lexicon import (
+    Lexicon,
+    alternation,
+    load_lexicon,
+    load_ordinary_words,
+    load_words_with_ending,
+)
+from policy_guard.romanise import given_name_pattern, surname_pattern
 
 _HANGUL = "가-힣"
 _NAME_MASK = "*＊○●◯◎OＯ"
@@ -66,10 +74,14 @@ def _sets() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     )
 
 
-def looks_like_name(word: str) -> bool:
-    """A surname then given-name syllables (2–4 syllables in all), and no ordinary word."""
+def looks_like_name(word: str, *, unlabelled: bool = False) -> bool:
+    """A surname then given-name syllables (2–4 syllables in all), and no ordinary word.
+    ``unlabelled``: nothing says the word is a name (it only stands before a title), so an
+    ordinary word with its ending (경우라 = 경우 + 이 + 라) is not read as one."""
     surnames, given, stop = _sets()
     if not 2 <= len(word) <= 4 or word in stop:
+        return False
+    if unlabelled and len(word) == 3 and word[2] in load_words_with_ending().get(word[:2], ""):
         return False
     for cut in (2, 1):
         rest = word[cut:]
@@ -101,6 +113,51 @@ def _console_patterns(name: str) -> list[re.Pattern[str]]:
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _reference_patterns(name: str) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+    """``(korean, romanised)``: the console surname named as such (최씨 성을 가진 기사님, 성은
+    최씨), found where no hangul stands before it; and the name romanised, matched on the
+    lower-cased draft where no Latin letter stands before it. Both start on a literal (quick
+    to scan for); the character before a match is checked afterwards."""
+    syllables = [c for c in name if not c.isspace()]
+    if len(syllables) < 2:
+        return [], []
+    surnames, _, _ = _sets()
+    cut = 2 if "".join(syllables[:2]) in surnames and len(syllables) >= 4 else 1
+    surname, given = "".join(syllables[:cut]), "".join(syllables[cut:])
+    s_re = re.escape(surname)
+    korean = [
+        re.compile(rf"{s_re}(?=\s?(?:씨|氏)(?![앗름눈])|\s?(?:가|이)?\s?성(?:을|이|씨|은)?\s)"),
+        re.compile(
+            rf"성(?:씨)?\s?(?:은|이|는|:)\s?(?P<v>{s_re})(?=씨|가\s|이에|입|예|(?![{_HANGUL}]))"
+        ),
+    ]
+    return korean, _romanised_patterns(surname, given)
+
+
+_ROMAN_TITLE = r"(?:mr|mrs|ms|miss|driver|captain|기사님?|기사)\.?\s?"
+_ROMAN_AFTER = r"\s?(?:기사|씨|님|-?ssi|-?nim|\s(?:driver|gisa))"
+
+
+def _romanised_patterns(surname: str, given: str) -> list[re.Pattern[str]]:
+    """The console name romanised (Choi Minjun, Minjun Choi, Choe Min-jun, Mr. Choi)."""
+    if not all("가" <= c <= "힣" for c in surname + given):
+        return []
+    sur, giv = surname_pattern(surname), given_name_pattern(given) if given else ""
+    end = r"(?![a-z])"
+    out = [
+        re.compile(rf"{_ROMAN_TITLE}{sur}{end}"),
+        re.compile(rf"{sur}(?={_ROMAN_AFTER})"),
+    ]
+    if giv:
+        out += [
+            re.compile(rf"{sur}[\-,]?\s?{giv}{end}"),
+            re.compile(rf"{giv},?\s?{sur}{end}"),
+            re.compile(rf"{giv}(?={_ROMAN_AFTER})"),
+        ]
+    return out
+
+
 def _width(word: str, core: str) -> int:
     """Characters of ``word`` (which may hold spaces) that spell ``core``."""
     seen = 0
@@ -111,24 +168,53 @@ def _width(word: str, core: str) -> int:
     return len(word)
 
 
-def _emphasis(text: str, start: int, run: str) -> bool:
+def _emphasis(text: str, start: int, run: re.Match[str]) -> bool:
     """Markdown emphasis, not a mask: the stars close an emphasis opened earlier on the line
-    (``**3일 이내**``, ``**정보**``)."""
-    if set(run) != {"*"}:
+    (``**3일 이내**``, ``**정보**``), or open one that closes later on it (``제**3**자``)."""
+    stars = run.group()
+    if set(stars) != {"*"}:
         return False
     line = text[text.rfind("\n", 0, start) + 1 : start]
-    return line.count(run) % 2 == 1
+    if line.count(stars) % 2 == 1:
+        return True
+    after = text[run.end() : run.end() + 1]
+    rest = text[run.end() : text.find("\n", run.end()) % (len(text) + 1)]
+    return bool(after) and not after.isspace() and stars in rest
 
 
 def _masked(text: str, pattern: re.Pattern[str]) -> list[Finding]:
     out: list[Finding] = []
     for run in _MASK_RUN.finditer(text):  # only around mask characters: most drafts have none
         for m in pattern.finditer(text, max(0, run.start() - 3), run.end() + 1):
-            if _emphasis(text, m.start(), run.group()):
+            if _emphasis(text, m.start(), run):
                 continue
             if not any(f.start == m.start() for f in out):
                 out.append(Finding(m.start(), m.end(), "masked"))
     return out
+
+
+def _references(text: str, console_name: str) -> list[Finding]:
+    korean, romanised = _reference_patterns(console_name)
+    out = []
+    if "씨" in text or "氏" in text or "성" in text:
+        for pattern in korean:
+            for m in pattern.finditer(text):
+                start = m.start("v") if "v" in pattern.groupindex else m.start()
+                if start and "가" <= text[start - 1] <= "힣" and "v" not in pattern.groupindex:
+                    continue
+                end = m.end("v") if "v" in pattern.groupindex else m.end()
+                out.append(Finding(start, end, "console"))
+    lower = text.lower()
+    if romanised and len(lower) == len(text) and _LATIN_PAIR.search(lower):
+        for pattern in romanised:
+            for m in pattern.finditer(lower):
+                if m.start() and "a" <= lower[m.start() - 1] <= "z":
+                    continue
+                out.append(Finding(m.start(), m.end(), "console"))
+    return out
+
+
+_LATIN_PAIR = re.compile("[a-z]{2}")
 
 
 def detect(text: str, console_name: str | None) -> list[Finding]:
@@ -137,6 +223,7 @@ def detect(text: str, console_name: str | None) -> list[Finding]:
     if console_name:
         for pattern in _console_patterns(console_name):
             findings += [Finding(m.start(), m.end(), "console") for m in pattern.finditer(text)]
+        findings += _references(text, console_name)
     findings += _masked(text, masked)
     for m in labelled.finditer(text):
         word = m.group("word")
@@ -152,6 +239,7 @@ def detect(text: str, console_name: str | None) -> list[Finding]:
             findings.append(Finding(m.start("word"), m.start("word") + _width(word, core), "value"))
     findings += _apposed(text, endings)
     findings += _bare_surnames(text)
+    findings += _surname_references(text)
     findings += _before(text, _TITLE.finditer(text), word_before)
     honorifics = [m for m in _HONORIFIC.finditer(text) if _speaks_of_driver(text, m)]
     findings += _before(text, iter(honorifics), word_before)
@@ -189,6 +277,42 @@ def _bare_surnames(text: str) -> list[Finding]:
             glued = start > 0 and (text[start - 1].isalnum() or "가" <= text[start - 1] <= "힣")
             if not glued:
                 out.append(Finding(start, at, "value"))
+    return out
+
+
+@functools.cache
+def _reference_patterns_generic() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    bare = alternation(list(load_lexicon().bare_surnames))
+    before_ssi = re.compile(rf"(?P<a>{bare})\s?$")  # 최씨, 최 씨 (read back from 씨)
+    after_seong = re.compile(
+        rf"(?:씨)?\s?(?:은|이|는|:)\s?(?P<b>{bare})(?:\s?씨|가\s|\s?이에|\s?입)"
+    )
+    return before_ssi, after_seong
+
+
+_REFERENCE_ANCHOR = re.compile("씨|氏|성")
+_AFTER_SSI = re.compile(r"\s?(?:성|기사)")
+
+
+def _surname_references(text: str) -> list[Finding]:
+    """A surname named as such in a sentence about the driver (최씨 성을 가진 기사님, 기사님
+    성은 박씨예요). Read from the literal 씨 or 성 (quick to find)."""
+    before_ssi, after_seong = _reference_patterns_generic()
+    out = []
+    for anchor in _REFERENCE_ANCHOR.finditer(text):
+        at = anchor.start()
+        if anchor.group() == "성":
+            m = after_seong.match(text, at + 1)
+            span = (m.start("b"), m.end("b")) if m else None
+        else:
+            m = before_ssi.search(text, max(0, at - 3), at)
+            glued = (
+                bool(m) and m is not None and m.start() > 0 and "가" <= text[m.start() - 1] <= "힣"
+            )
+            ok = m is not None and not glued and bool(_AFTER_SSI.match(text, anchor.end()))
+            span = (m.start("a"), m.end("a")) if ok and m is not None else None
+        if span and about_driver(text, span[0], span[1] + 8):
+            out.append(Finding(span[0], span[1], "value"))
     return out
 
 
@@ -255,7 +379,7 @@ def _before(
             continue
         if len(word) == 2 and not _two_syllable_name(text, word, title.start()):
             continue
-        if looks_like_name(word):
+        if looks_like_name(word, unlabelled=True):
             out.append(Finding(before.start(), before.start() + len(word), "value"))
     return out
 

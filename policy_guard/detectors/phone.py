@@ -20,6 +20,7 @@ from policy_guard.lexicon import load_lexicon
 from policy_guard.text import digits_of
 
 _SEP = r"[ .\-,/()_·]"
+_EMPHASISED = re.compile(r"\*\*[0-9][0-9 .\-xX]*\*\*")
 
 # Numbering plan: leading digits -> possible total lengths, longest first. Company shapes are
 # recognised so that their digits are consumed and never re-read as part of another number.
@@ -204,6 +205,10 @@ def find_phone_templates(text: str) -> tuple[tuple[int, int], ...]:
     out = []
     for m in template_re.finditer(text):
         chars = [c for c in m.group() if c not in " .-"]
+        if _EMPHASISED.search(m.group()) or (
+            m.group().startswith("*") and "".join(chars).lstrip("*").isdigit()
+        ):
+            continue  # **2024**, **20241106-0012: markdown emphasis around digits, not a mask
         masked = any(not c.isdigit() for c in chars)
         if masked or not "".join(chars[3:]).strip("0"):
             out.append((m.start(), m.end()))
