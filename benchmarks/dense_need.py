@@ -6,7 +6,7 @@ the BM25 ranking alone. Prints how many suggestions differ (reply, grounded, cit
 asked facts), and for the decision rule in ``rag/dense_need.py`` how many questions it sends
 to the dense query and whether it catches every difference.
 
-    .venv/bin/python benchmarks/dense_need.py [--data-dir DIR] [--verbose]
+    .venv/bin/python benchmarks/dense_need.py [--data-dir DIR] [--verbose] [--dataset FILE ...]
 """
 
 from __future__ import annotations
@@ -38,17 +38,16 @@ SETS = (
     REPO / "evals/datasets/suggest.jsonl",
     REPO / "evals/datasets/retrieval.jsonl",
     REPO.parent / "shared/evals/suggest.jsonl",
-    Path("/work/shared/evals/suggest.jsonl"),
     REPO / "evals/datasets/blind/paraphrases.jsonl",
     REPO / "evals/datasets/blind/claims.jsonl",
     REPO / "benchmarks/grounding_labelled.jsonl",
 )
 
 
-def _items() -> list[tuple[str, str, CaseFacts]]:
+def _items(extra: list[Path]) -> list[tuple[str, str, CaseFacts]]:
     out: list[tuple[str, str, CaseFacts]] = []
     seen: set[Path] = set()
-    for path in SETS:
+    for path in (*SETS, *extra):
         if not path.exists() or path.resolve() in seen:
             continue
         seen.add(path.resolve())
@@ -71,6 +70,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--dataset", nargs="*", type=Path, default=[], help="further JSONL sets")
     args = parser.parse_args()
     tmp = None
     if args.data_dir is None:
@@ -84,7 +84,7 @@ def main() -> int:
     always = settings.model_copy(update={"dense_wait": "always"})
     hybrid = SuggestionPipeline(always, HybridRetriever(always, store, embedder, "hybrid"))
     sparse = SuggestionPipeline(settings, HybridRetriever(settings, store, embedder, "bm25"))
-    items = _items()
+    items = _items(args.dataset)
     differ = caught = needed = 0
     margins: list[tuple[float, bool, bool]] = []
     by_file: dict[str, list[int]] = {}
