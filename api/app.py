@@ -21,7 +21,7 @@ from api.json_limits import JsonLimits
 from api.limits import visible_pattern
 from api.logging import configure_logging
 from api.middleware import BodyGateMiddleware, RequestContextMiddleware
-from api.routers import console, docs, feedback, fields, guard, health, search, suggest
+from api.routers import assist, console, docs, feedback, fields, guard, health, search, suggest
 from api.routers.console import STATIC_DIR
 from api.runner import WorkRunner
 from api.runtime import ServiceRuntime
@@ -111,7 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
 
     install_exception_handlers(app)
-    for module in (suggest, guard, search, feedback, fields, health, console, docs):
+    for module in (suggest, assist, guard, search, feedback, fields, health, console, docs):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")

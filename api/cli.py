@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from ingest.errors import AgentAssistError, UserError
 
 # Each module defines ``register(subparsers)``; its parser sets ``func(args) -> int``.
-COMMANDS = ("build_model", "ingest", "search", "guard", "ask", "serve", "eval", "kb")
+COMMANDS = ("build_model", "ingest", "search", "guard", "ask", "assist", "serve", "eval", "kb")
 
 
 def build_parser() -> argparse.ArgumentParser:

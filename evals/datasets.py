@@ -25,13 +25,14 @@ from pydantic import (
     model_validator,
 )
 
+from evals.chats import ChatCase
 from evals.sections import normalise_path, section_matches
 from ingest.errors import UserError
 from policy_guard.facts import CaseFacts
 from policy_guard.rule_table import load_rules
 from policy_guard.verdict import RuleId
 
-CaseKind = Literal["suggest", "guard", "retrieval"]
+CaseKind = Literal["suggest", "guard", "retrieval", "chat"]
 #: Tag prefix that carries a suggestion case's paraphrase group into the results.
 GROUP_TAG = "group:"
 #: The project's own labelled sets.
@@ -150,6 +151,7 @@ class Dataset(BaseModel):
     suggest: list[SuggestCase] = Field(default_factory=list)
     guard: list[GuardCase] = Field(default_factory=list)
     retrieval: list[RetrievalCase] = Field(default_factory=list)
+    chats: list[ChatCase] = Field(default_factory=list)
     files: list[str] = Field(default_factory=list)
 
     def retrieval_cases(self) -> list[RetrievalCase]:
@@ -173,12 +175,15 @@ class Dataset(BaseModel):
         self.suggest.extend(other.suggest)
         self.guard.extend(other.guard)
         self.retrieval.extend(other.retrieval)
+        self.chats.extend(other.chats)
         self.files.extend(other.files)
 
 
 def record_kind(record: dict[str, Any]) -> CaseKind:
-    if "kind" in record and record["kind"] in ("suggest", "guard", "retrieval"):
+    if "kind" in record and record["kind"] in ("suggest", "guard", "retrieval", "chat"):
         return record["kind"]  # type: ignore[no-any-return]
+    if "conversation" in record:
+        return "chat"
     if "draft" in record:
         return "guard"
     if any(key in record for key in ("include_any", "exclude", "grounded", "case")):
@@ -186,7 +191,7 @@ def record_kind(record: dict[str, Any]) -> CaseKind:
     return "retrieval"
 
 
-def parse_record(record: Any, origin: str) -> SuggestCase | GuardCase | RetrievalCase:
+def parse_record(record: Any, origin: str) -> SuggestCase | GuardCase | RetrievalCase | ChatCase:
     if not isinstance(record, dict):
         raise DatasetError(f"{origin}: expected a JSON object, got {type(record).__name__}")
     kind = record_kind(record)
@@ -197,6 +202,8 @@ def parse_record(record: Any, origin: str) -> SuggestCase | GuardCase | Retrieva
             return GuardCase.model_validate(data)
         if kind == "suggest":
             return SuggestCase.model_validate(data)
+        if kind == "chat":
+            return ChatCase.model_validate(data)
         return RetrievalCase.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
@@ -263,6 +270,8 @@ def load_dataset(path: Path) -> Dataset:
             if isinstance(case, GuardCase)
             else "suggest"
             if isinstance(case, SuggestCase)
+            else "chat"
+            if isinstance(case, ChatCase)
             else "retrieval"
         )
         if (kind, case.id) in seen:
@@ -272,6 +281,8 @@ def load_dataset(path: Path) -> Dataset:
             out.guard.append(case)
         elif isinstance(case, SuggestCase):
             out.suggest.append(case)
+        elif isinstance(case, ChatCase):
+            out.chats.append(case)
         else:
             out.retrieval.append(case)
     return out

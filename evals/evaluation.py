@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
+from evals.chats import ChatResult, chat_metrics, render_chat_section, run_chats, run_pasted
 from evals.compare import MetricDiff, compare_metrics, load_metrics
 from evals.datasets import Dataset
 from evals.evaluators import GuardFn
@@ -94,6 +95,7 @@ def run_info(settings: Settings, dataset: Dataset, seconds: float) -> dict[str, 
         "suggest_cases": len(dataset.suggest),
         "guard_cases": len(dataset.guard),
         "retrieval_cases": len(dataset.retrieval_cases()),
+        "chat_cases": len(dataset.chats),
         "kb_dir": str(settings.kb_dir),
         "embedding_backend": settings.embedding_backend,
         "embedding_model": settings.embedding_model,
@@ -195,6 +197,14 @@ def evaluate(
             retriever, retrieval_cases, modes, progress=progress, prepare=embedder.embed_queries
         )
     guard_results = run_guard(dataset.guard, guard, progress=progress)
+    chat_results: list[ChatResult] = []
+    if dataset.chats:
+        from rag.conversation.assist import ConversationAssistant
+        from rag.pipeline import build_pipeline
+
+        chat_pipeline = build_pipeline(settings)
+        chat_results = run_chats(ConversationAssistant(chat_pipeline), dataset.chats)
+        pasted = run_pasted(chat_pipeline, dataset.chats)
 
     metrics: dict[str, Any] = {
         "run": run_info(settings, dataset, time.perf_counter() - started),
@@ -210,6 +220,8 @@ def evaluate(
         "guard": guard_metrics(guard_results),
         "latency": latency_metrics(suggest_results),
     }
+    if chat_results:
+        metrics["chats"] = {**chat_metrics(chat_results), "pasted_into_ask": pasted}
     metrics.update(guard_file_metrics(dataset, guard_results))
     if mutations != "off" and dataset.guard:
         from evals.mutations import mutation_metrics
@@ -237,5 +249,11 @@ def evaluate(
         )
         write_compare_plot(out_dir / "compare.png", diffs)
     html = render_report(metrics, suggest_results, guard_results, retrieval_results, gates, diffs)
+    if chat_results:
+        section = render_chat_section(metrics["chats"], chat_results)
+        html = html.replace("</body>", section + "</body>", 1)
+        (out_dir / "chats.jsonl").write_text(
+            "".join(r.model_dump_json() + "\n" for r in chat_results), encoding="utf-8"
+        )
     (out_dir / "report.html").write_text(html, encoding="utf-8")
     return EvalOutcome(metrics=metrics, gates=gates, diffs=diffs, out_dir=out_dir)

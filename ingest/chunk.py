@@ -27,6 +27,9 @@ class ChunkConditions(BaseModel):
     ride_statuses: list[str] = Field(default_factory=list)  # CaseFacts.ride_status values
     days_min: int | None = None  # inclusive ("3일 이후" -> 4)
     days_max: int | None = None  # inclusive ("3일 이내" -> 3)
+    #: An hour window ("하차 후 24시간 이내" -> max 24, "24시간 경과" -> min 25), inclusive.
+    hours_min: int | None = None
+    hours_max: int | None = None
     history_available: bool | None = None  # False: "이용기록 확인 불가/삭제/분실"
     reasons: list[str] = Field(default_factory=list)  # CaseFacts.reason values it is for
     reasons_excluded: list[str] = Field(default_factory=list)  # "…관련되지 않은 기타 상황"

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from ingest.chunk import ChunkConditions
+from ingest.durations import read_durations
 from ingest.vocabulary import Vocabulary, load_vocabulary
 from policy_guard.facts import REQUESTS, RIDE_STATUSES
 
@@ -47,15 +48,6 @@ STATUS_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (r"기사\s*(?:님)?\s*(?:가|이)?\s*(?:승객\s*(?:을|를)\s*)?신고", ("stopped_by_driver_report",)),
 )
-
-#: Units of a day range, in days.
-_UNIT_DAYS = {"일": 1, "주": 7, "주일": 7, "개월": 30, "달": 30, "년": 365}
-_DAY_RANGE = re.compile(
-    r"(\d{1,4}|일|한)\s*(일|주일|주|개월|달|년)\s*"
-    r"(이내|안에|까지|이하|미만|이후|경과|초과|지난|넘은|넘게|이상)"
-)
-_UPPER = {"이내": 0, "안에": 0, "까지": 0, "이하": 0, "미만": -1}
-_LOWER = {"이후": 1, "경과": 1, "초과": 1, "지난": 1, "넘은": 1, "넘게": 1, "이상": 0}
 
 #: History in the app not available to the customer.
 HISTORY_UNAVAILABLE = (
@@ -131,23 +123,35 @@ def read_statuses(text: str) -> list[str]:
     return [s for s in ALL_STATUSES if s in found]
 
 
-def read_days(text: str) -> tuple[int | None, int | None]:
-    """Inclusive day bounds: "3일 이내" → (None, 3), "3일 이후" → (4, None), "1년 경과" → (366,
-    None). Contradicting bounds in one heading are a remark, not a range: nothing is stated."""
-    low: int | None = None
-    high: int | None = None
-    for number, unit, relation in _DAY_RANGE.findall(text):
-        count = int(number) if number.isdigit() else 1
-        days = count * _UNIT_DAYS[unit]
-        if relation in _UPPER:
-            bound = days + _UPPER[relation]
-            high = bound if high is None else min(high, bound)
-        else:
-            bound = days + _LOWER[relation]
-            low = bound if low is None else max(low, bound)
-    if low is not None and high is not None and low > high:
-        return None, None
-    return low, high
+Window = tuple[int | None, int | None]
+
+
+def read_windows(text: str) -> tuple[Window, Window]:
+    """Inclusive (day, hour) bounds: "3일 이내" → days (None, 3), "3일 이후" → days (4, None),
+    "1년 경과" → days (366, None), "하차 후 24시간 이내" → hours (None, 24). Contradicting
+    bounds in one heading are a remark, not a range: nothing is stated."""
+    days: list[int | None] = [None, None]
+    hours: list[int | None] = [None, None]
+    for duration in read_durations(text):
+        low, high = duration.bounds()
+        target, per = (hours, 1) if duration.in_hours else (days, 24)
+        if low is not None:
+            bound = low // per
+            target[0] = bound if target[0] is None else max(target[0], bound)
+        if high is not None:
+            bound = high // per
+            target[1] = bound if target[1] is None else min(target[1], bound)
+    windows: list[Window] = []
+    for low, high in (days, hours):
+        windows.append(
+            (None, None) if low is not None and high is not None and low > high else (low, high)
+        )
+    return windows[0], windows[1]
+
+
+def read_days(text: str) -> Window:
+    """The day window alone (see ``read_windows``)."""
+    return read_windows(text)[0]
 
 
 def _day_is_one_alternative(text: str) -> bool:
@@ -155,7 +159,9 @@ def _day_is_one_alternative(text: str) -> bool:
     which leads here; the day range is one trigger among others, not a requirement. (Two parts,
     "탑승 7일 이내 / 이용기록 확인 안내", are a window and what to do in it.)"""
     parts = re.split(r"\s+/\s+", text)
-    with_days = sum(1 for part in parts if _DAY_RANGE.search(part))
+    with_days = sum(
+        1 for part in parts if any(d.bounds() != (None, None) for d in read_durations(part))
+    )
     return len(parts) >= 3 and 0 < with_days < len(parts)
 
 
@@ -181,14 +187,17 @@ def read_channel(text: str) -> str | None:
 def read_conditions(heading: str) -> ChunkConditions:
     """The conditions one heading states (not its parents)."""
     text = _normal(heading)
-    days_min, days_max = read_days(text) if not _day_is_one_alternative(text) else (None, None)
+    no_window: tuple[Window, Window] = ((None, None), (None, None))
+    days, hours = no_window if _day_is_one_alternative(text) else read_windows(text)
     reasons, excluded = read_reasons(text)
     unavailable = _any(HISTORY_UNAVAILABLE, text)
     return ChunkConditions(
         requests=read_requests(text),
         ride_statuses=read_statuses(text),
-        days_min=days_min,
-        days_max=days_max,
+        days_min=days[0],
+        days_max=days[1],
+        hours_min=hours[0],
+        hours_max=hours[1],
         history_available=False if unavailable else None,
         reasons=reasons,
         reasons_excluded=excluded,
@@ -228,11 +237,13 @@ def merge_conditions(parent: ChunkConditions, child: ChunkConditions) -> ChunkCo
     """A child heading refines its parent: what it states replaces the parent's statement (day
     ranges intersect); flags (fallback, persistent) hold for the whole sub-tree."""
     parent_days = (parent.days_min, parent.days_max)
+    parent_hours = (parent.hours_min, parent.hours_max)
     if child.ride_statuses and not set(child.ride_statuses) & set(parent.ride_statuses):
         # Day windows are stated for the parent's statuses ("운행완료 3일 이내"); a block for
         # other statuses ("[상태값: 배차 후 취소]") does not inherit them.
-        parent_days = (None, None)
+        parent_days = parent_hours = (None, None)
     days = _intersect(parent_days, (child.days_min, child.days_max))
+    hours = _intersect(parent_hours, (child.hours_min, child.hours_max))
 
     def pick(a: object, b: object) -> object:
         return b if b not in (None, []) else a
@@ -242,13 +253,24 @@ def merge_conditions(parent: ChunkConditions, child: ChunkConditions) -> ChunkCo
     values = {
         name: pick(getattr(parent, name), getattr(child, name))
         for name in ChunkConditions.model_fields
-        if name not in {"days_min", "days_max", "reasons_excluded", "fallback", "persistent"}
+        if name
+        not in {
+            "days_min",
+            "days_max",
+            "hours_min",
+            "hours_max",
+            "reasons_excluded",
+            "fallback",
+            "persistent",
+        }
     }
     return ChunkConditions.model_validate(
         {
             **values,
             "days_min": days[0],
             "days_max": days[1],
+            "hours_min": hours[0],
+            "hours_max": hours[1],
             "reasons_excluded": excluded,
             "fallback": parent.fallback or child.fallback,
             "persistent": parent.persistent or child.persistent,

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     dense_start: Literal["eager", "on_demand"] = "on_demand"
 
     # --- drafting
+    #: Reply with the playbook's question for an unknown fact the customer can answer (the
+    #: reason) instead of refusing; the refusal is then ``Suggestion.alternative``.
+    ask_before_refusing: bool = False
     llm_provider: Literal["none", "openai", "ollama"] = "none"
     llm_base_url: str | None = None
     llm_model: str | None = None

@@ -121,3 +121,23 @@ def load_words_with_ending() -> dict[str, str]:
 def alternation(words: tuple[str, ...] | list[str]) -> str:
     """A regex alternation of literal words, longest first (so the longest spelling wins)."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+class CanonicalWords(BaseModel):
+    """``canonical.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    joiners: tuple[str, ...]
+    english_digits: dict[str, int]
+    look_alikes: dict[str, str]
+    positional_units: dict[str, int]
+    plate_romanisation: dict[str, tuple[str, ...]]
+    surname_romanisation: dict[str, tuple[str, ...]]
+    syllable_variants: dict[str, tuple[str, ...]]
+
+
+@functools.cache
+def load_canonical_words() -> CanonicalWords:
+    raw = resources.files("policy_guard").joinpath("canonical.yaml").read_text(encoding="utf-8")
+    return CanonicalWords.model_validate(yaml.safe_load(raw))

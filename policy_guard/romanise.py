@@ -11,7 +11,7 @@ from importlib import resources
 
 import yaml
 
-from policy_guard.canonical import load_canonical_words
+from policy_guard.lexicon import load_canonical_words
 
 _MAX_SPELLINGS = 24  # per syllable: enough for the usual variants, bounded for the regex
 

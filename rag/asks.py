@@ -57,6 +57,12 @@ RULE_FACTS: Final[Mapping[str, tuple[str, ...]]] = {
 }
 
 
+def _probe(facts: CaseFacts, name: str, value: Any) -> CaseFacts:
+    if name == "days_since_ride":
+        return facts.with_age(days=value)  # both clocks, so hour windows see it too
+    return facts.model_copy(update={name: value})
+
+
 def facts_to_ask(
     facts: CaseFacts,
     choose: Callable[[CaseFacts], str | None],
@@ -66,6 +72,21 @@ def facts_to_ask(
     """Prompts for the unknown facts that would change the chosen situation (``choose``
     returns its chunk id) or restore what the guard removed. ``requests``: the items the
     playbook answers for (only those are tried for an unknown request)."""
+    return prompts_for(facts_that_matter(facts, choose, removed_rules, requests))
+
+
+def prompts_for(names: Sequence[str]) -> list[str]:
+    """The agent's prompts for these facts, in asking order."""
+    return [prompt for name, prompt in PROMPTS.items() if name in names]
+
+
+def facts_that_matter(
+    facts: CaseFacts,
+    choose: Callable[[CaseFacts], str | None],
+    removed_rules: Sequence[str] = (),
+    requests: Sequence[str] | None = None,
+) -> list[str]:
+    """The unknown facts behind ``facts_to_ask``, by name."""
     current = choose(facts)
     wanted: set[str] = set()
     probes = dict(PROBES)
@@ -76,11 +97,11 @@ def facts_to_ask(
         if getattr(facts, name) is not None or (name in STATEMENT_FACTS and not issuing):
             continue
         for value in values:
-            if choose(facts.model_copy(update={name: value})) != current:
+            if choose(_probe(facts, name, value)) != current:
                 wanted.add(name)
                 break
     for rule in removed_rules:
         for name in RULE_FACTS.get(rule, ()):
             if getattr(facts, name) is not True:
                 wanted.add(name)
-    return [prompt for name, prompt in PROMPTS.items() if name in wanted]
+    return [name for name in PROMPTS if name in wanted]

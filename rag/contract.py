@@ -61,6 +61,9 @@ class Suggestion(BaseModel):
     citations: list[Citation]
     facts: CaseFacts  # the resolved facts: console fields over what the question says
     ask: list[str]
+    #: When ``reply`` asks the customer for a fact first (the playbook's own question), the
+    #: script to send if the customer will not say: the restrictive answer for the unknown.
+    alternative: str | None = None
     guard: Verdict
     draft_violations: list[Violation]
     drafter: str = "composed"  # "composed" or "llm"

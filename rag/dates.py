@@ -1,5 +1,5 @@
 """Calendar dates in the question ("11월 20일", "11/20", "2026-11-20", "지난주 금요일",
-"지난달 말") turned into whole days before ``today``.
+"지난달 말", "작년") turned into whole days before ``today``.
 
 A date is read only when it names one day (or a span no wider than the day windows can
 tolerate, see ``VAGUE_EXACT_FROM``). A date in the future, or one that does not exist
@@ -47,6 +47,9 @@ _WEEK_DAY = re.compile(
     r"(?P<rel>지지난 ?주|저저번 ?주|지난 ?주|저번 ?주|전 ?주|이번 ?주|이 ?주|금주)"
     r"(?:\s*(?:에|의))?\s*(?P<wd>[월화수목금토일])(?:요일|욜|(?![가-힣]))"
 )
+
+# "작년", "재작년", "지난해": the year's last day is the nearest the phrase can mean.
+_REL_YEAR = re.compile(r"(?<![가-힣])(?P<rel>재작년|작년|지난 ?해)")
 
 _LAST_MONTH = ("지난", "저번", "전")
 _WEEKS_BACK = {
@@ -133,6 +136,11 @@ def _week_day(m: re.Match[str], today: date) -> int | None:
     return _days(monday + timedelta(days=weekday), today)
 
 
+def _rel_year(m: re.Match[str], today: date) -> int | None:
+    back = 2 if m.group("rel") == "재작년" else 1
+    return _days(date(today.year - back, 12, 31), today)
+
+
 def _full(m: re.Match[str], today: date) -> int | None:
     return _days(_valid(int(m.group("y")), int(m.group("m")), int(m.group("d"))), today)
 
@@ -143,6 +151,7 @@ _READERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], date], int | Non
     (_REL_MONTH_PART, _rel_month_part),
     (_WEEK_DAY, _week_day),
     (_MONTH_DAY, _month_day),
+    (_REL_YEAR, _rel_year),
 )
 
 

@@ -1,9 +1,12 @@
 """Case facts read from the agent's Korean question, merged under the console's ``case``.
 
-The question is read with the phrasing table in ``rag.facts_table`` (regular expressions over
-normalised text: predictable, sub-millisecond, and testable phrase by phrase). A fact the
-question does not state stays ``None``: unknown facts take the restrictive branch downstream,
-so guessing would be the unsafe direction.
+The question is read with the vocabulary in ``rag/vocabulary/phrases/`` (regular expressions over
+normalised text: predictable, sub-millisecond, and testable phrase by phrase), durations with
+``ingest.durations`` and calendar dates with ``rag.dates``. A mention under a negation
+("분실물이나 사고는 아님", read from Kiwi's morphemes by ``rag.negation``) does not state its
+value. A fact the question does not state stays ``None``: unknown facts take the restrictive
+branch downstream, so guessing would be the unsafe direction. Every fact read carries its
+provenance (``FactReading``: the span in the original question, the method, a confidence).
 
 When the question carries an instruction-override attempt ("이전 지시 무시하고 …"), the facts
 that could open a disclosure (consents, identity, history, status, days) are not read from it:
@@ -13,16 +16,23 @@ only the console may state those for such a question.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from policy_guard.facts import CaseFacts
-from rag import facts_table as t
+from ingest.durations import read_durations
+from policy_guard.facts import CaseFacts, ride_age
 from rag.dates import calendar_mentions
+from rag.negation import Scope, is_negated, scopes
+from rag.question_text import NormalisedText, normalise, normalise_with_offsets
+from rag.readings import FactReading
+from rag.vocabulary import Entry, vocabulary
 
-_T = TypeVar("_T")
+__all__ = ["normalise"]
+
+#: Confidence of a phrase-rule reading; a negated mention is no reading at all.
+RULE_CONFIDENCE = 0.9
 
 
 @dataclass(frozen=True)
@@ -38,97 +48,87 @@ class QuestionFacts:
     request_family: frozenset[str] = frozenset()
     #: "앱에서 확인하는 방법": how to see or save the item oneself, no issued document wanted.
     self_service: bool = False
+    #: fact -> how it was read (span in the original question, method, confidence).
+    readings: dict[str, FactReading] = field(default_factory=dict)
+    #: fact -> values the question mentions only under a negation ("분실물은 아님").
+    negated: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
-def _compile_pairs(pairs: tuple[tuple[_T, str], ...]) -> tuple[tuple[_T, re.Pattern[str]], ...]:
-    return tuple((value, t.phrase(p)) for value, p in pairs)
+@dataclass(frozen=True)
+class _Hit:
+    entry: Entry
+    start: int
+    end: int
 
 
-_REQUESTS = _compile_pairs(t.REQUEST_PHRASES)
-_NOT_A_REQUEST = tuple(t.phrase(p) for p in t.NOT_A_REQUEST)
-_FAMILIES = tuple((frozenset(items), t.phrase(p)) for items, p in t.REQUEST_FAMILIES)
-_STATUSES = _compile_pairs(t.RIDE_STATUS_PHRASES)
-_HISTORY = _compile_pairs(t.HISTORY_PHRASES)
-_PHONE_LOST = t.phrase(t.HISTORY_PHRASES[2][1])
-_GENERIC_NOT_VISIBLE = t.phrase(t.GENERIC_NOT_VISIBLE)
-_REASONS = _compile_pairs(t.REASON_PHRASES)
-_REASON_UNKNOWN = t.phrase(t.REASON_UNKNOWN)
-_IDENTITY = _compile_pairs(t.IDENTITY_PHRASES)
-_WITHDRAWN = _compile_pairs(t.WITHDRAWN_PHRASES)
-_ALT = _compile_pairs(t.ALT_RECIPIENT_PHRASES)
-_DRIVER_CONSENT = _compile_pairs(t.DRIVER_CONSENT_PHRASES)
-_COLLECTION_CONSENT = _compile_pairs(t.COLLECTION_CONSENT_PHRASES)
-_GENERIC_CONSENT = _compile_pairs(t.GENERIC_CONSENT_PHRASES)
-_CHANNELS = _compile_pairs(t.CHANNEL_PHRASES)
-_SELF_SERVICE = t.phrase(t.SELF_SERVICE)
-_ISSUANCE = t.phrase(t.ISSUANCE)
-_SERVICES = _compile_pairs(t.SERVICE_PHRASES)
-_INJECTION = t.phrase(t.INJECTION)
-_PERSISTENT = t.phrase(t.PERSISTENT)
+class _Reader:
+    """One question's reading: the normalised text, negation scopes (on first need) and the
+    readings made so far."""
 
-# Day counts: "5일 전", "이틀 지났", "일주일 넘었", "한 달 전", "1년 경과", "오늘".
-_AFTER = (
-    r"(?:\s*(?:정도|쯤|가량|좀|조금))?\s*"
-    r"(?P<rel>전|前|째|차|된|됐|되었|되어|지났|지난|지나|경과|이내|안에|안|넘|이후|후|초과|만에|"
-    r"건|인데|이에요|입니다)"
-)
-_NUM_DAYS = re.compile(r"(?<![월\d])(?P<n>\d{1,4})\s*일(?:이|가)?" + _AFTER)
-_WORD_DAYS = re.compile(r"(?P<w>" + "|".join(t.DAY_WORDS) + r")(?:이|가)?" + _AFTER)
-_SINO_DAYS = re.compile(
-    r"(?<![가-힣])(?P<s>[" + "".join(t.SINO_DIGITS) + r"])일(?:이|가)?" + _AFTER
-)
-_COUNT = r"(?P<c>\d{1,3}|" + "|".join(t.NATIVE_COUNTS) + "|" + "|".join(t.SINO_DIGITS) + ")"
-_WEEKS = re.compile(_COUNT + r"\s*주(?:일)?(?:이|가)?" + _AFTER)
-_MONTHS = re.compile(_COUNT + r"\s*(?:개월|달)(?:이|가)?" + _AFTER)
-_YEARS = re.compile(_COUNT + r"\s*년(?:이|가)?" + _AFTER)
-# "운행 완료된 지 8일", "탄지 3일 넘었": the count follows the verb.
-_SINCE_DAYS = re.compile(
-    r"(?:된|한|탄|난|온|내린) ?지 ?(?:(?P<n>\d{1,4}) ?일|(?P<w>"
-    + "|".join(t.DAY_WORDS)
-    + r"))(?: ?(?P<rel>넘|초과|이상|지났|됐|되었|이에요|입니다))?"
-)
-_FIXED_DAYS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (3, t.phrase(t.THREE_DAYS_AGO)),
-    (2, t.phrase(t.DAY_BEFORE_YESTERDAY)),
-    (1, t.phrase(t.YESTERDAY)),
-    (0, t.phrase(t.TODAY)),
-)
-_BEYOND = frozenset({"넘", "이후", "후", "초과"})  # "7일 넘었" = more than 7 days
+    def __init__(self, question: str) -> None:
+        self.source: NormalisedText = normalise_with_offsets(question)
+        self.text = self.source.text
+        self._scopes: list[Scope] | None = None
+        self.readings: dict[str, FactReading] = {}
+        self.negated: dict[str, list[Any]] = {}
 
+    def scopes(self) -> list[Scope]:
+        if self._scopes is None:
+            self._scopes = scopes(self.text)
+        return self._scopes
 
-def normalise(text: str) -> str:
-    """Full-width forms folded (NFKC), lower case, whitespace runs collapsed."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).lower()).strip()
+    def hit(self, entry: Entry, text: str) -> _Hit | None:
+        """The entry's first mention in ``text`` that is not negated."""
+        for m in entry.compiled.finditer(text):
+            if entry.negation != "none" and is_negated(
+                (m.start(), m.end()), self.scopes(), entry.negation
+            ):
+                self.negated.setdefault(entry.fact, []).append(entry.value)
+                continue
+            return _Hit(entry, m.start(), m.end())
+        return None
+
+    def first(self, entries: Iterable[Entry], text: str | None = None) -> _Hit | None:
+        for entry in entries:
+            found = self.hit(entry, self.text if text is None else text)
+            if found is not None:
+                return found
+        return None
+
+    def earliest(self, entries: Iterable[Entry], text: str | None = None) -> _Hit | None:
+        hits = [h for e in entries if (h := self.hit(e, self.text if text is None else text))]
+        return min(hits, key=lambda h: h.start) if hits else None
+
+    def record(self, fact: str, value: Any, start: int, end: int) -> None:
+        self.readings[fact] = FactReading(
+            fact=fact,
+            value=value,
+            origin="question",
+            method="rule",
+            span=self.source.original_span(start, end),
+            confidence=RULE_CONFIDENCE,
+        )
+
+    def take(self, fact: str, found: _Hit | None, values: dict[str, Any]) -> None:
+        if found is None:
+            return
+        values[fact] = found.entry.value
+        self.record(fact, found.entry.value, found.start, found.end)
 
 
-def _blank(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
+def _signal(entry_id: str) -> re.Pattern[str]:
+    return vocabulary().get(entry_id).compiled
+
+
+def _facts(name: str) -> tuple[Entry, ...]:
+    return vocabulary().of(name, "fact")
+
+
+def _blank(text: str, patterns: Iterable[re.Pattern[str]]) -> str:
     """Replace matches with spaces of equal length, keeping other offsets valid."""
     for pattern in patterns:
         text = pattern.sub(lambda m: " " * len(m.group(0)), text)
     return text
-
-
-def _first(text: str, table: tuple[tuple[_T, re.Pattern[str]], ...]) -> _T | None:
-    for value, pattern in table:
-        if pattern.search(text):
-            return value
-    return None
-
-
-def _earliest(text: str, table: tuple[tuple[_T, re.Pattern[str]], ...]) -> _T | None:
-    """The value whose phrasing appears first in the text (the agent's main subject)."""
-    best: tuple[int, _T] | None = None
-    for value, pattern in table:
-        m = pattern.search(text)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), value)
-    return best[1] if best else None
-
-
-def _count(token: str) -> int:
-    if token.isdigit():
-        return int(token)
-    return t.NATIVE_COUNTS.get(token) or t.SINO_DIGITS.get(token, 0)
 
 
 def local_today() -> date:
@@ -136,131 +136,176 @@ def local_today() -> date:
     return date.today()
 
 
-def extract_days(text: str, today: date | None = None) -> int | None:
-    """Whole days since the ride, from the first day expression in ``text``. Calendar dates
-    ("11월 20일", "지난주 금요일") count back from ``today`` (default: ``local_today()``);
-    one in the future or that does not exist leaves the days unknown."""
-    found: list[tuple[int, int | None]] = []  # (position, days)
+@dataclass(frozen=True)
+class RideAge:
+    """The ride's age a text states: days, or hours when stated in hours; and where."""
+
+    days: int | None
+    hours: int | None
+    start: int
+    end: int
+    upper_bound: bool = False  # "3일 이내": at most this old, not this old
+
+    @property
+    def in_days(self) -> int | None:
+        return ride_age(self.days, self.hours)[0]
+
+
+def read_ages(text: str, today: date | None = None) -> list[RideAge]:
+    """Every age expression in ``text`` (normalised), in order: durations ("3시간 전",
+    "1년 넘은", "하루 지남") and calendar dates ("11월 20일", "지난주 금요일", counted back
+    from ``today``, default ``local_today()``; one in the future or that does not exist is
+    an age of unknown days)."""
+    found: list[RideAge] = []
     for mention in calendar_mentions(text, today or local_today()):
-        found.append((mention.start, mention.days))
+        found.append(RideAge(mention.days, None, mention.start, mention.end))
         # The date's digits are no relative count ("11월 20일 건" is not 20 days).
         text = text[: mention.start] + " " * (mention.end - mention.start) + text[mention.end :]
+    for duration in read_durations(text):
+        hours = duration.age_hours()
+        bounded = duration.relation in ("within", "under")
+        if duration.in_hours:
+            found.append(RideAge(None, hours, duration.start, duration.end, bounded))
+        else:
+            found.append(RideAge(hours // 24, None, duration.start, duration.end, bounded))
+    return sorted(found, key=lambda age: age.start)
 
-    def add(m: re.Match[str] | None, days: int) -> None:
-        if m is None:
-            return
-        beyond = m.groupdict().get("rel") in _BEYOND
-        found.append((m.start(), days + 1 if beyond else days))
 
-    for m in _NUM_DAYS.finditer(text):
-        add(m, int(m.group("n")))
-    for m in _WORD_DAYS.finditer(text):
-        add(m, t.DAY_WORDS[m.group("w")])
-    for m in _SINO_DAYS.finditer(text):
-        add(m, t.SINO_DIGITS[m.group("s")])
-    for m in _WEEKS.finditer(text):
-        add(m, 7 * _count(m.group("c")))
-    for m in _MONTHS.finditer(text):
-        add(m, 30 * _count(m.group("c")))
-    for m in _YEARS.finditer(text):
-        add(m, 365 * _count(m.group("c")))
-    for m in _SINCE_DAYS.finditer(text):
-        add(m, int(m.group("n")) if m.group("n") else t.DAY_WORDS[m.group("w")])
-    for days, pattern in _FIXED_DAYS:
-        add(pattern.search(text), days)
-    if not found:
+def read_age(text: str, today: date | None = None) -> RideAge | None:
+    """The ride's age: the first age expression in ``text`` (normalised)."""
+    ages = read_ages(text, today)
+    return ages[0] if ages else None
+
+
+def extract_days(text: str, today: date | None = None) -> int | None:
+    """Whole days since the ride, from the first age expression in ``text``."""
+    age = read_age(normalise(text), today)
+    if age is None:
         return None
-    return min(found, key=lambda item: item[0])[1]
+    return ride_age(age.days, age.hours)[0]
 
 
-def _request(text: str) -> str | None:
-    """The item asked for first. Earlier table entries claim their span first, so
-    "계좌번호" is an account and never also a phone "번호"."""
-    remaining = _blank(text, _NOT_A_REQUEST)
-    hits: list[tuple[int, str]] = []
-    for value, pattern in _REQUESTS:
-        m = pattern.search(remaining)
-        if m is not None:
-            hits.append((m.start(), value))
-            remaining = _blank(remaining, (pattern,))
-    return min(hits)[1] if hits else None
+def _request(reader: _Reader, values: dict[str, Any]) -> None:
+    """The item asked for first. Earlier entries claim their span first, so "계좌번호" is an
+    account and never also a phone "번호"."""
+    masks = [e.compiled for e in vocabulary().of("not_a_request", "mask")]
+    remaining = _blank(reader.text, masks)
+    hits: list[_Hit] = []
+    for entry in _facts("request"):
+        found = reader.hit(entry, remaining)
+        if found is not None:
+            hits.append(found)
+        remaining = _blank(remaining, (entry.compiled,))
+    if hits:
+        reader.take("request", min(hits, key=lambda h: h.start), values)
 
 
-def _consents(text: str, request: str | None) -> dict[str, bool]:
-    out: dict[str, bool] = {}
-    driver = _first(text, _DRIVER_CONSENT)
-    collection = _first(text, _COLLECTION_CONSENT)
-    if driver is not None:
-        out["driver_consent"] = driver
-    if collection is not None:
-        out["collection_consent"] = collection
+def _consents(reader: _Reader, values: dict[str, Any]) -> None:
+    driver = reader.first(_facts("driver_consent"))
+    collection = reader.first(_facts("collection_consent"))
+    reader.take("driver_consent", driver, values)
+    reader.take("collection_consent", collection, values)
     if driver is None and collection is None:
-        generic = _first(text, _GENERIC_CONSENT)
+        generic = reader.first(vocabulary().of("consent", "signal"))
+        request = values.get("request")
         # An unqualified "동의했대요" is about the consent the request needs.
         if generic is not None and request is not None:
             key = "collection_consent" if request == "usage_statement" else "driver_consent"
-            out[key] = generic
-    return out
+            reader.take(key, generic, values)
+
+
+def _history(reader: _Reader, values: dict[str, Any]) -> None:
+    found = reader.first(_facts("history_available"))
+    if found is None and values.get("request") in ("driver_phone", "vehicle_plate"):
+        # "차량번호 확인이 안 된대요": with no other subject, it is the app record.
+        no_identity = _blank(reader.text, (e.compiled for e in _facts("identity_verified")))
+        found = reader.first(vocabulary().of("history_available", "signal"), no_identity)
+    reader.take("history_available", found, values)
+
+
+def _age(reader: _Reader, values: dict[str, Any], age: RideAge | None) -> None:
+    if age is None or (age.days is None and age.hours is None):
+        return
+    days, hours = ride_age(age.days, age.hours)
+    values["days_since_ride"] = days
+    reader.record("days_since_ride", days, age.start, age.end)
+    if age.hours is not None:  # stated in hours: kept, for hour windows
+        values["hours_since_ride"] = hours
+        reader.record("hours_since_ride", hours, age.start, age.end)
 
 
 def read_question(question: str, today: date | None = None) -> QuestionFacts:
     """Every fact and steering signal the question states; calendar dates count back from
     ``today`` (default: ``local_today()``)."""
-    text = normalise(question)
-    injection = bool(_INJECTION.search(text))
+    reader = _Reader(question)
+    text = reader.text
+    injection = bool(_signal("signal.injection").search(text))
     values: dict[str, Any] = {}
+    ages = read_ages(text, today)
+    age = ages[0] if ages else None
 
-    values["request"] = _request(text)
+    _request(reader, values)
+    reader.take("service", reader.earliest(_facts("service")), values)
+    reader.take("channel", reader.first(_facts("channel")), values)
 
-    values["service"] = _earliest(text, _SERVICES)
-    values["channel"] = _first(text, _CHANNELS)
-
-    without_phone_loss = _PHONE_LOST.sub(lambda m: " " * len(m.group(0)), text)
-    reason = _first(without_phone_loss, _REASONS)
-    withheld = bool(_REASON_UNKNOWN.search(text))
-    if withheld and reason == "other":
+    without_phone_loss = _blank(text, (_signal("history.phone_lost"),))
+    reason = reader.first(_facts("reason"), without_phone_loss)
+    withheld = bool(_signal("reason.unknown").search(text))
+    if withheld and reason is not None and reason.entry.value == "other":
         reason = None
-    values["reason"] = reason
-
-    alt = _first(text, _ALT)
-    values["alt_recipient"] = alt
-    withdrawn = _first(text, _WITHDRAWN)
-    values["withdrawn"] = withdrawn
+    reader.take("reason", reason, values)
+    reader.take("alt_recipient", reader.first(_facts("alt_recipient")), values)
+    reader.take("withdrawn", reader.first(_facts("withdrawn")), values)
 
     if not injection:
-        identity = _first(text, _IDENTITY)
-        values["identity_verified"] = identity
-        values["ride_status"] = _first(text, _STATUSES)
-        values["days_since_ride"] = extract_days(text, today)
-        history = _first(text, _HISTORY)
-        if history is None and values.get("request") in ("driver_phone", "vehicle_plate"):
-            # "차량번호 확인이 안 된대요": with no other subject, it is the app record.
-            no_identity = _blank(text, tuple(p for v, p in _IDENTITY))
-            if _GENERIC_NOT_VISIBLE.search(no_identity):
-                history = False
-        values["history_available"] = history
-        values.update(_consents(text, values.get("request")))
+        reader.take("identity_verified", reader.first(_facts("identity_verified")), values)
+        reader.take("ride_status", reader.first(_facts("ride_status")), values)
+        _age(reader, values, age)
+        _history(reader, values)
+        _consents(reader, values)
 
     facts = CaseFacts(**{k: v for k, v in values.items() if v is not None})
+    issuance = vocabulary().get("signal.issuance")
+    # The age counts here even under an injection attempt: it only says which document is
+    # wanted, it opens nothing.
+    issued = bool(issuance.compiled.search(text)) or _old_enough(issuance, ages)
+    families = vocabulary().of("request_family", "family")
     return QuestionFacts(
         facts=facts,
-        persistent=bool(_PERSISTENT.search(text)),
-        self_service=bool(_SELF_SERVICE.search(text)) and not _ISSUANCE.search(text),
+        persistent=bool(_signal("signal.persistent").search(text)),
+        self_service=bool(_signal("signal.self_service").search(text)) and not issued,
         injection=injection,
         reason_withheld=withheld and reason is None,
         request_family=frozenset(
-            item for items, pattern in _FAMILIES if pattern.search(text) for item in items
+            item for e in families if e.compiled.search(text) for item in e.value
         ),
+        readings=dict(reader.readings),
+        negated={k: tuple(v) for k, v in reader.negated.items() if k not in values},
     )
 
 
-_ITEM_WORDS = t.phrase(t.ITEM_WORDS)
+def _old_enough(entry: Entry, ages: list[RideAge]) -> bool:
+    """Some age the question states is at least the entry's ``min_days``."""
+    if entry.min_days is None:
+        return False
+    return any(
+        not a.upper_bound and a.in_days is not None and a.in_days >= entry.min_days for a in ages
+    )
+
+
+def reason_implied_requests() -> tuple[tuple[str, str], ...]:
+    """reason -> the item such a customer needs when none is named (분실물 → the driver)."""
+    out: dict[str, str] = {}
+    for entry in _facts("reason"):
+        if entry.implies_request is not None:
+            out.setdefault(str(entry.value), entry.implies_request)
+    return tuple(out.items())
 
 
 def without_item_words(question: str) -> str:
     """The question without the words that only name the requested item (for matching
     situation headings once the request is known)."""
-    return _blank(normalise(question), (_ITEM_WORDS,))
+    return _blank(normalise(question), (_signal("item_words"),))
 
 
 def extract_facts(question: str, today: date | None = None) -> CaseFacts:
@@ -273,7 +318,7 @@ def with_ride_timing(facts: CaseFacts) -> CaseFacts:
     Resolved here, not left to each reader, so the situation, ``ask`` and the guard (which
     reads the resolved facts the pipeline returns) agree that it is within every window."""
     if facts.ride_status == "in_progress" and facts.days_since_ride is None:
-        return facts.model_copy(update={"days_since_ride": 0})
+        return facts.with_age(days=0)
     return facts
 
 

@@ -23,9 +23,10 @@ from ingest.errors import LLMError
 from ingest.settings import Settings
 from policy_guard.facts import CaseFacts
 from policy_guard.verdict import Violation
-from rag.asks import facts_to_ask
+from rag.asks import facts_that_matter, prompts_for
 from rag.catalog import Catalog, Playbook
 from rag.contract import Citation, Hit, Suggestion
+from rag.customer_questions import CustomerQuestion, customer_facts, find_question
 from rag.dense_need import PendingSearch, dense_needed
 from rag.drafting.base import DraftContext, Drafter
 from rag.drafting.composed import NO_SCRIPT_REPLY, compose_reply
@@ -33,6 +34,7 @@ from rag.fact_sources import Resolution, readings_from_facts, resolve
 from rag.facts import QuestionFacts, read_question, with_ride_timing, without_item_words
 from rag.facts_table import REASON_IMPLIED_REQUEST
 from rag.grounding import Evidence, gather, is_grounded
+from rag.readings import FactReading
 from rag.selection import Selection, Signals, Wording, question_topics, select_section
 from rag.tokenizer import tokenize
 
@@ -184,7 +186,24 @@ class SuggestionPipeline:
             )
             return sel.chosen.chunk.id if sel.chosen else None
 
-        return facts_to_ask(facts, choose, removed, sorted(book.requests))
+        return facts_that_matter(facts, choose, removed, sorted(book.requests))
+
+    @staticmethod
+    def _customer_question(
+        plan: Plan, facts: CaseFacts, wanted: Sequence[str], used: Chunk | None
+    ) -> CustomerQuestion | None:
+        """The playbook's question for the first unknown fact the customer can answer (not
+        one the customer already declined to give)."""
+        if plan.playbook is None:
+            return None
+        answerable = customer_facts()
+        for name in wanted:
+            if name not in answerable or (name == "reason" and plan.read.reason_withheld):
+                continue
+            found = find_question(name, plan.playbook.situations, facts, used)
+            if found is not None:
+                return found
+        return None
 
     def _draft(
         self, ctx: DraftContext, timings: dict[str, float]
@@ -222,17 +241,23 @@ class SuggestionPipeline:
         timings: dict[str, float] | None = None,
         today: date | None = None,
         confirmed: Collection[str] = (),
+        read: QuestionFacts | None = None,
+        readings: Sequence[FactReading] | None = None,
     ) -> Plan:
         """Facts, retrieval, situation and grounding for a question. Calendar dates in the
         question count back from ``today`` (default: the service's local date). ``confirmed``
-        names console fields the agent confirmed over what the question says."""
+        names console fields the agent confirmed over what the question says. A caller that
+        read the text itself (a chat, turn by turn) passes its signals as ``read`` and its
+        statements as ``readings``; ``question`` then only drives retrieval."""
         timings = {} if timings is None else timings
         t = time.perf_counter()
-        # The dense query starts now and runs beside facts and BM25 (rag/dense_need.py).
+        # BM25 ranks now; the dense query is awaited only when it can change the answer
+        # (rag/dense_need.py).
         pending = self.retriever.begin(question, self.settings.retrieve_k)
         timings["bm25"] = pending.timings.get("bm25", 0.0)
-        read = read_question(question, today)
-        resolution = resolve(case, readings_from_facts(read.facts, "question"), confirmed)
+        read = read if read is not None else read_question(question, today)
+        said = readings if readings is not None else readings_from_facts(read.facts, "question")
+        resolution = resolve(case, said, confirmed)
         facts = with_ride_timing(resolution.facts)
         signals = Signals(
             persistent=read.persistent,
@@ -284,10 +309,12 @@ class SuggestionPipeline:
         case: CaseFacts | None = None,
         today: date | None = None,
         confirmed: Collection[str] = (),
+        read: QuestionFacts | None = None,
+        readings: Sequence[FactReading] | None = None,
     ) -> Suggestion:
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        plan = self.plan(question, case, timings, today, confirmed)
+        plan = self.plan(question, case, timings, today, confirmed, read, readings)
         facts, hits, signals = plan.facts, plan.hits, plan.signals
         grounded = plan.grounded
 
@@ -296,9 +323,20 @@ class SuggestionPipeline:
             self._compose(plan.selection, facts) if grounded else ("", None, ())
         )
         grounded = grounded and bool(composed)
-        ask = (
+        wanted = (
             self._ask(facts, hits, signals, plan.playbook, removed, plan.asked) if grounded else []
         )
+        alternative: str | None = None
+        to_customer = (
+            self._customer_question(plan, facts, wanted, used)
+            if grounded and self.settings.ask_before_refusing
+            else None
+        )
+        if to_customer is not None:
+            # Ask first; the answer for the unknown fact is what to send if they will not say.
+            alternative, composed = composed, to_customer.text
+            wanted = [name for name in wanted if name != to_customer.fact]
+        ask = prompts_for(wanted)
         ctx = DraftContext(
             question=question,
             facts=facts,
@@ -322,6 +360,10 @@ class SuggestionPipeline:
         timings["total"] = _ms(started)
 
         citations = self._citations(used, hits) if grounded else []
+        if to_customer is not None:
+            citations = [_citation(to_customer.chunk, 0.0)] + [
+                c for c in citations if c.chunk_id != to_customer.chunk.id
+            ]
         log.info(
             "suggest grounded=%s chunk=%s drafter=%s draft_rules=%s ms=%.1f",
             grounded,
@@ -336,6 +378,7 @@ class SuggestionPipeline:
             citations=citations,
             facts=facts,
             ask=ask,
+            alternative=alternative,
             guard=verdict,
             draft_violations=draft_violations,
             drafter=drafter,

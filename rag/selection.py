@@ -164,6 +164,25 @@ def _flag_condition(
         tally.conflicts.append(name)
 
 
+def _window_condition(
+    name: str,
+    window: tuple[int | None, int | None],
+    known: int | None,
+    restrictive: bool,
+    tally: _Tally,
+) -> None:
+    """A day or hour window ("3일 이내", "하차 후 24시간 이내") against the ride's age."""
+    low, high = window
+    if low is None and high is None:
+        return
+    if known is None:
+        (tally.blocking if restrictive else tally.unknown).append(name)
+    elif (low is None or known >= low) and (high is None or known <= high):
+        tally.match(name)
+    else:
+        tally.conflicts.append(name)
+
+
 def fit_conditions(
     cond: ChunkConditions, facts: CaseFacts, signals: Signals = Signals(), strict: bool = False
 ) -> Fit:
@@ -190,16 +209,12 @@ def fit_conditions(
         _list_condition(
             "ride_status", cond.ride_statuses, facts.ride_status, strict or abnormal_only, tally
         )
-    if cond.days_min is not None or cond.days_max is not None:
-        days = facts.days_since_ride
-        if days is None:
-            (tally.blocking if strict else tally.unknown).append("days_since_ride")
-        elif (cond.days_min is None or days >= cond.days_min) and (
-            cond.days_max is None or days <= cond.days_max
-        ):
-            tally.match("days_since_ride")
-        else:
-            tally.conflicts.append("days_since_ride")
+    _window_condition(
+        "days_since_ride", (cond.days_min, cond.days_max), facts.days_since_ride, strict, tally
+    )
+    _window_condition(
+        "hours_since_ride", (cond.hours_min, cond.hours_max), facts.ride_hours, strict, tally
+    )
     _flag_condition(
         "history_available", cond.history_available, facts.history_available, True, tally
     )
@@ -283,7 +298,14 @@ def evaluate(
 #: Conditions of a disclosure situation that describe the window in which no consent is
 #: needed (정책 ① "3일 이내 … 기사의 동의 없이"). The driver's consent replaces them
 #: ("기사동의 후 기사연락처 제공가능(상태값 상관없음)").
-_WINDOW_FIELDS = ("ride_statuses", "days_min", "days_max", "history_available")
+_WINDOW_FIELDS = (
+    "ride_statuses",
+    "days_min",
+    "days_max",
+    "hours_min",
+    "hours_max",
+    "history_available",
+)
 
 
 def _consented_fit(cond: ChunkConditions, facts: CaseFacts, signals: Signals) -> Fit:
@@ -294,6 +316,7 @@ def _consented_fit(cond: ChunkConditions, facts: CaseFacts, signals: Signals) ->
         for name, stated in (
             ("ride_status", bool(cond.ride_statuses)),
             ("days_since_ride", cond.days_min is not None or cond.days_max is not None),
+            ("hours_since_ride", cond.hours_min is not None or cond.hours_max is not None),
             ("history_available", cond.history_available is not None),
         )
         if stated

@@ -139,3 +139,13 @@ def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
         _terms(tokens) if text.strip() else []
         for text, tokens in zip(normalised, analysed, strict=True)
     ]
+
+
+def analyse(text: str) -> list[Any]:
+    """Kiwi's morphemes of ``text`` as given (offsets index into it), for readers that need
+    the grammar (negation scope) rather than BM25 terms."""
+    if not text.strip():
+        return []
+    kiwi = _get_kiwi()
+    with _kiwi_lock:
+        return list(kiwi.tokenize(text))

@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from ingest.playbook_check import check_playbook
 
 REPO = Path(__file__).resolve().parents[1]
@@ -99,7 +97,6 @@ def test_fare_playbook_has_no_errors() -> None:
     assert check_playbook("102_taxi_fare_refund.txt", text).errors == []
 
 
-@pytest.mark.xfail(reason="hour windows", strict=False)
 def test_lost_item_playbook_has_no_errors() -> None:
     """Its two windows are hours (하차 후 24시간 이내 / 경과): told apart once hours are read."""
     text = (PLAYBOOKS / "101_taxi_lost_item.txt").read_text(encoding="utf-8")

@@ -25,9 +25,11 @@ AUTH = {"Authorization": f"Bearer {KEY}"}
 MAX_EXAMPLES = 25
 EXPECTED = {
     "POST /v1/suggest",
+    "POST /v1/assist",
     "POST /v1/guard",
     "POST /v1/search",
     "POST /v1/feedback",
+    "GET /v1/fields",
     "GET /healthz",
     "GET /readyz",
 }
