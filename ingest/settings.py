@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     #: BUILTIN_E5, or any sentence-transformers model name or local path.
     embedding_model: str = BUILTIN_E5
     model_cache_dir: Path | None = None  # default: <data_dir>/models
+    #: Concurrent query embeddings share one encoder call; the leader waits this long for
+    #: near-simultaneous arrivals (0: only those already queued; docs/retrieval.md).
+    query_batch_window_ms: float = Field(default=0.0, ge=0, le=50)
 
     # --- retrieval (fusion weights chosen by measurement: see rag/fusion.py)
     retrieve_k: int = Field(default=8, ge=1, le=50)
@@ -44,6 +47,13 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(default=2.0, ge=0)
     dense_weight: float = Field(default=1.0, ge=0)
     grounded_threshold: float | None = None  # None: the calibrated default in rag
+    #: "when_needed": the dense query runs beside facts and BM25 and is awaited only when it
+    #: can change the suggestion (rag/dense_need.py); "always": every question waits for it.
+    dense_wait: Literal["when_needed", "always"] = "when_needed"
+    #: "on_demand": the query encoder starts once the pipeline finds it needed; "eager": with
+    #: the question (on 2 shared cores the given-up forward passes slowed the rest: measured
+    #: in docs/retrieval.md).
+    dense_start: Literal["eager", "on_demand"] = "on_demand"
 
     # --- drafting
     #: Reply with the playbook's question for an unknown fact the customer can answer (the

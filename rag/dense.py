@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
@@ -23,8 +24,10 @@ class DenseSearcher:
         self._embedder = embedder
         self._store = store
 
-    def embed(self, question: str) -> NDArray[np.float32]:
-        vectors: NDArray[np.float32] = self._embedder.embed_queries([question])
+    def embed(
+        self, question: str, cancelled: Callable[[], bool] | None = None
+    ) -> NDArray[np.float32]:
+        vectors: NDArray[np.float32] = self._embedder.embed_queries([question], cancelled)
         return vectors
 
     def query(self, vectors: NDArray[np.float32], k: int) -> list[tuple[str, float]]:

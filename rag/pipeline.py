@@ -27,6 +27,7 @@ from rag.asks import facts_that_matter, prompts_for
 from rag.catalog import Catalog, Playbook
 from rag.contract import Citation, Hit, Suggestion
 from rag.customer_questions import CustomerQuestion, customer_facts, find_question
+from rag.dense_need import PendingSearch, dense_needed
 from rag.drafting.base import DraftContext, Drafter
 from rag.drafting.composed import NO_SCRIPT_REPLY, compose_reply
 from rag.fact_sources import Resolution, question_readings, resolve
@@ -55,6 +56,8 @@ class Retriever(Protocol):
     """What the pipeline needs from ``rag.retriever.HybridRetriever``."""
 
     def search(self, question: str, k: int | None = None) -> list[Hit]: ...
+
+    def begin(self, question: str, k: int | None = None) -> PendingSearch: ...
 
     def snapshot(self) -> _Snapshot: ...
 
@@ -248,6 +251,10 @@ class SuggestionPipeline:
         statements as ``readings``; ``question`` then only drives retrieval."""
         timings = {} if timings is None else timings
         t = time.perf_counter()
+        # BM25 ranks now; the dense query is awaited only when it can change the answer
+        # (rag/dense_need.py).
+        pending = self.retriever.begin(question, self.settings.retrieve_k)
+        timings["bm25"] = pending.timings.get("bm25", 0.0)
         read = read if read is not None else read_question(question, today)
         said = readings if readings is not None else question_readings(read)
         resolution = resolve(case, said, confirmed)
@@ -261,7 +268,8 @@ class SuggestionPipeline:
         timings["facts"] = _ms(t)
 
         t = time.perf_counter()
-        hits = self.retriever.search(question, self.settings.retrieve_k)
+        wait = self.settings.dense_wait == "always"
+        hits = pending.hits() if wait else pending.sparse_hits()
         catalog = self.catalog()
         timings["retrieval"] = _ms(t)
 
@@ -269,14 +277,27 @@ class SuggestionPipeline:
         asked = frozenset(tokenize(question))
         # Once the request is known, the words naming it no longer tell situations apart.
         situational = frozenset(tokenize(without_item_words(question))) if facts.request else asked
-        book, selection = self._select(hits, facts, signals, catalog, situational)
+
         topics = frozenset(topic for topic, _ in signals.topics)
-        evidence = gather(facts, hits, catalog, book, asked, read.request_family, topics)
-        grounded = (
-            selection is not None
-            and selection.chosen is not None
-            and is_grounded(evidence, self.settings.grounded_threshold)
-        )
+
+        def decide(hits: list[Hit]) -> tuple[Playbook | None, Selection | None, Evidence, bool]:
+            book, selection = self._select(hits, facts, signals, catalog, situational)
+            evidence = gather(facts, hits, catalog, book, asked, read.request_family, topics)
+            grounded = (
+                selection is not None
+                and selection.chosen is not None
+                and is_grounded(evidence, self.settings.grounded_threshold)
+            )
+            return book, selection, evidence, grounded
+
+        book, selection, evidence, grounded = decide(hits)
+        if not wait and dense_needed(hits, evidence, selection):
+            hits = pending.hits()
+            book, selection, evidence, grounded = decide(hits)
+        else:
+            pending.discard()
+        # "dense_wait" (and the encoder's "embed") appear only when the dense query was awaited.
+        timings.update({k: v for k, v in pending.timings.items() if k != "bm25"})
         timings["selection"] = _ms(t)
         return Plan(
             read, facts, resolution, signals, situational, hits, book, selection, evidence, grounded

@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -24,6 +25,7 @@ from pydantic import ConfigDict
 from ingest.chunk import Chunk
 from ingest.embedder import Embedder
 from ingest.errors import IndexNotReadyError, UserError
+from ingest.query_batch import QueryCancelled
 from ingest.settings import Settings
 from rag.bm25_index import BM25Index
 from rag.contract import Hit
@@ -74,6 +76,69 @@ class Candidates:
     timings: Mapping[str, float]
 
 
+@dataclass(frozen=True)
+class DenseResult:
+    rows: list[tuple[str, float]]
+    embed_ms: float
+    query_ms: float
+
+
+class PendingSearch:
+    """One question's search begun by ``HybridRetriever.begin``: the BM25 ranking is ready,
+    the dense one is under way (or not yet started). ``sparse_hits()`` ranks without it,
+    ``hits()`` waits for it and fuses, ``discard()`` gives it up when it is not needed."""
+
+    def __init__(
+        self, retriever: HybridRetriever, snap: Snapshot, question: str, k: int, depth: int
+    ) -> None:
+        self._retriever = retriever
+        self.snapshot = snap
+        self.question = question
+        self.k = k
+        self.depth = depth
+        self.bm25: Sequence[tuple[str, float]] = []
+        self.timings: dict[str, float] = {}
+        self._future: Future[DenseResult | None] | None = None
+        self._given_up = threading.Event()
+
+    def start_dense(self) -> None:
+        if self._future is None and self.depth > 0 and self._retriever.mode != "bm25":
+            self._future = self._retriever._submit_dense(
+                self.snapshot, self.question, self.depth, self._given_up
+            )
+
+    def sparse_hits(self) -> list[Hit]:
+        """BM25 ranking with the kind weights (what ``mode="bm25"`` returns)."""
+        if self._retriever.mode == "dense":
+            return self.hits()
+        cands = Candidates(self.snapshot, "bm25", self.bm25, [], self.timings)
+        return self._retriever.rank(cands, self.k)
+
+    def hits(self) -> list[Hit]:
+        """The hybrid ranking; waits for the dense query (starting it if need be)."""
+        self.start_dense()
+        dense: list[tuple[str, float]] = []
+        if self._future is not None:
+            t = time.perf_counter()
+            result = self._future.result()
+            self.timings["dense_wait"] = _ms(t)
+            if result is not None:
+                self.timings["embed"] = result.embed_ms
+                self.timings["dense"] = result.query_ms
+                dense = result.rows
+        mode = self._retriever.mode
+        bm25 = [] if mode == "dense" else self.bm25
+        cands = Candidates(self.snapshot, mode, bm25, dense, self.timings)
+        return self._retriever.rank(cands, self.k)
+
+    def discard(self) -> None:
+        """Not needed: a query still waiting for the encoder is dropped; one already in a
+        forward pass finishes into the embedder's cache (it cannot be interrupted)."""
+        self._given_up.set()
+        if self._future is not None:
+            self._future.cancel()
+
+
 class HybridRetriever:
     """``search(question, k)`` → hits best first. Thread-safe; follows store generations."""
 
@@ -93,6 +158,8 @@ class HybridRetriever:
         self._dense = DenseSearcher(embedder, store)
         self._snapshot: Snapshot | None = None
         self._reload_lock = threading.Lock()
+        self._dense_pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
 
     # --- index lifecycle
 
@@ -177,6 +244,50 @@ class HybridRetriever:
             bm25 = snap.bm25.search_terms(tokenize(question), depth)
             timings["bm25"] = _ms(t)
         return Candidates(snap, mode, bm25, dense, timings)
+
+    def begin(self, question: str, k: int | None = None) -> PendingSearch:
+        """Start one question's hybrid search: BM25 ranks here; the dense query goes to a
+        worker thread at once (``dense_start="eager"``) or when first needed (the default)."""
+        k = self.settings.retrieve_k if k is None else k
+        if k < 1:
+            raise UserError("k must be at least 1")
+        if not question.strip():
+            raise UserError("the question is empty")
+        snap = self.snapshot()
+        depth = min(len(snap.chunks), max(MIN_CANDIDATES, k * CANDIDATE_FACTOR))
+        pending = PendingSearch(self, snap, question, k, depth)
+        if self.settings.dense_start == "eager":
+            pending.start_dense()
+        t = time.perf_counter()
+        pending.bm25 = snap.bm25.search_terms(tokenize(question), depth) if depth > 0 else []
+        pending.timings["bm25"] = _ms(t)
+        return pending
+
+    def _dense_candidates(
+        self, snap: Snapshot, question: str, depth: int, given_up: threading.Event
+    ) -> DenseResult | None:
+        t = time.perf_counter()
+        try:
+            vectors = self._dense.embed(question, given_up.is_set)
+        except QueryCancelled:
+            return None
+        embed_ms = _ms(t)
+        t = time.perf_counter()
+        rows = [(cid, s) for cid, s in self._dense.query(vectors, depth) if cid in snap.chunks]
+        return DenseResult(rows, embed_ms, _ms(t))
+
+    def _submit_dense(
+        self, snap: Snapshot, question: str, depth: int, given_up: threading.Event
+    ) -> Future[DenseResult | None]:
+        with self._pool_lock:
+            if self._dense_pool is None:
+                # As many workers as requests served at once, so that concurrent questions
+                # reach the embedder together and share one encoder call.
+                self._dense_pool = ThreadPoolExecutor(
+                    max_workers=self.settings.max_concurrent_requests,
+                    thread_name_prefix="dense-query",
+                )
+            return self._dense_pool.submit(self._dense_candidates, snap, question, depth, given_up)
 
     def rank(self, cands: Candidates, k: int, params: FusionParams | None = None) -> list[Hit]:
         """Fuse the candidates into the best ``k`` hits (``params`` overrides the retriever's
