@@ -124,7 +124,6 @@ HOURS = [
 ]
 
 
-@pytest.mark.xfail(reason="hour windows", strict=False)
 @pytest.mark.parametrize(("question", "case", "section"), HOURS)
 def test_hour_windows_choose_the_situation(
     onboarded: SuggestionPipeline, question: str, case: dict[str, Any], section: str
