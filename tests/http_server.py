@@ -8,11 +8,16 @@ polls ``/healthz`` until the index and model are loaded.
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import uvicorn
@@ -74,3 +79,36 @@ def wait_healthy(base_url: str, timeout_s: float = HEALTHY_TIMEOUT_S) -> httpx.R
         time.sleep(0.2)
     detail = last.text if last is not None else "no answer"
     raise RuntimeError(f"/healthz never became 200: {detail}")
+
+
+@contextlib.contextmanager
+def serve_cli(env: Mapping[str, str], port: int, log_path: Path) -> Iterator[str]:
+    """``agent-assist serve`` as a child process (its own session, output to ``log_path``),
+    yielding its base URL once it answers; stopped with SIGTERM, then SIGKILL."""
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+            env=dict(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{url}/healthz", timeout=5)
+                break
+            except httpx.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(log_path.read_text(errors="replace")) from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)

@@ -9,12 +9,8 @@ guard's detectors (digits of every spelling folded together, spaces removed).
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import sqlite3
-import subprocess
-import sys
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -26,6 +22,7 @@ import pytest
 from child_env import child_env
 from chroma_server import free_port
 from conftest import KB_DIR, MODEL_CACHE
+from http_server import serve_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -52,33 +49,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         AGENT_ASSIST_DATA_DIR=str(root / "data"),
         AGENT_ASSIST_MODEL_CACHE_DIR=str(MODEL_CACHE),
     )
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/healthz", timeout=5)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log_path.read_text(errors="replace")) from None
-                time.sleep(0.2)
+    with serve_cli(env, port, log_path) as url:
         yield Served(url, root / "data", log_path)
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
 
 
 # --- spellings

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -25,7 +23,7 @@ import httpx
 import pytest
 from child_env import settings_env
 from chroma_server import free_port
-from http_server import wait_healthy
+from http_server import serve_cli, wait_healthy
 
 from ingest.settings import Settings
 
@@ -59,34 +57,9 @@ def served(
         AGENT_ASSIST_BODY_TIMEOUT_S=str(BODY_TIMEOUT_S),
         AGENT_ASSIST_MAX_JSON_KEYS=str(MAX_KEYS),
     )
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/healthz", timeout=5)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log_path.read_text(errors="replace")) from None
-                time.sleep(0.2)
+    with serve_cli(env, port, log_path) as url:
         wait_healthy(url)
         yield Served(url, port, log_path)
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
 
 
 def _keys_body(field: str, n: int) -> bytes:
