@@ -14,7 +14,7 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 from ingest.vocabulary import load_vocabulary
 from policy_guard.facts import CaseFacts
 

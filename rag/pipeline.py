@@ -18,9 +18,9 @@ from datetime import date
 from typing import Protocol
 
 import policy_guard
+from core.errors import LLMError
+from core.settings import Settings
 from ingest.chunk import Chunk
-from ingest.errors import LLMError
-from ingest.settings import Settings
 from policy_guard.facts import CaseFacts
 from policy_guard.verdict import Violation
 from rag.asks import facts_that_matter, prompts_for

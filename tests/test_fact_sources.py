@@ -11,8 +11,8 @@ import pytest
 from http_server import LiveServer, serve_app, wait_healthy
 
 from api.app import create_app
-from ingest.errors import ConfigError
-from ingest.settings import Settings
+from core.errors import ConfigError
+from core.settings import Settings
 from policy_guard import CaseFacts, check
 from rag.fact_fields import fact_fields, parse_fact_fields
 from rag.fact_sources import readings_from_facts, resolve

@@ -13,7 +13,7 @@ from fastapi import Body
 from api.deps import RunnerDep, RuntimeDep, SettingsDep, v1_router
 from api.limits import check_text
 from api.routers.suggest import WITHHELD_REPLY
-from ingest.errors import UnavailableError
+from core.errors import UnavailableError
 from policy_guard import check
 from rag.conversation.assist import Assistance, AssistRequest, ConversationAssistant
 from rag.pipeline import SuggestionPipeline
