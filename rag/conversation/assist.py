@@ -32,7 +32,7 @@ from rag.conversation.steps import (
 from rag.conversation.turns import Turn, read_chat
 from rag.conversation.vocabulary import AgentAct, load_chat_vocabulary
 from rag.drafting.composed import compose_reply
-from rag.facts import local_today, normalise
+from rag.facts import fold_width_case_spaces, local_today
 from rag.pipeline import SuggestionPipeline
 
 log = logging.getLogger(__name__)
@@ -243,7 +243,7 @@ class ConversationAssistant:
                 continue
             if cond.ride_statuses or cond.days_min is not None or cond.days_max is not None:
                 continue
-            if "reason_question" in vocab.acts(normalise(chunk.script)):
+            if "reason_question" in vocab.acts(fold_width_case_spaces(chunk.script)):
                 return chunk.script, [_citation(chunk, 0.0), *citations]
         return None
 
