@@ -45,6 +45,11 @@ def test_every_case_field_has_one_entry() -> None:
             "driver_consent",
         ),
         (lambda y: y + "  fare_amount:\n    label: 요금\n    kind: count\n", "fare_amount"),
+        (lambda y: y.replace("ask_order:\n  - request\n", "ask_order:\n"), "ask_order"),
+        (
+            lambda y: y.replace("    ask: 본인 여부를 확인하세요", "    ask: ''"),
+            "identity_verified",
+        ),
     ],
 )
 def test_a_broken_entry_is_named(edit: Any, names: str) -> None:
