@@ -33,6 +33,7 @@ from rag.conversation.turns import Turn, read_chat
 from rag.conversation.vocabulary import AgentAct, load_chat_vocabulary
 from rag.drafting.composed import compose_reply
 from rag.facts import fold_width_case_spaces, local_today
+from rag.final_guard import guard_final_reply
 from rag.pipeline import SuggestionPipeline
 
 log = logging.getLogger(__name__)
@@ -190,10 +191,11 @@ class ConversationAssistant:
             if question is not None:
                 reply, citations = question
         handoff = self._handoff(choice, reply, facts, chat.slots, chat.personal, today)
-        verdict = policy_guard.check(reply, facts)
-        if not verdict.allowed:  # never expected: composed scripts pass; keep the pipeline's
+        final = guard_final_reply(reply, facts)
+        if final.refused:  # never expected: composed scripts pass; keep the pipeline's
             reply, citations = suggestion.reply, list(suggestion.citations)
-            verdict = policy_guard.check(reply, facts)
+            final = guard_final_reply(reply, facts)
+        reply, verdict = final.reply, final.verdict
         cited_id = citations[0].chunk_id if citations else None
         timings = {**suggestion.timings_ms, "turns": read_ms, "steps": _ms(t)}
         timings["total"] = _ms(started)
