@@ -25,7 +25,7 @@ from api.routers import assist, console, docs, feedback, fields, guard, health, 
 from api.routers.console import STATIC_DIR
 from api.runner import WorkRunner
 from api.runtime import ServiceRuntime
-from ingest.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 
 API_VERSION = "1.0.0"
 

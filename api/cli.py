@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from ingest.errors import AgentAssistError, UserError
+from core.errors import AgentAssistError, UserError
 
 # Each module defines ``register(subparsers)``; its parser sets ``func(args) -> int``.
 COMMANDS = ("build_model", "ingest", "search", "guard", "ask", "assist", "serve", "eval", "kb")

@@ -12,8 +12,8 @@ from api.errors import ERROR_RESPONSES
 from api.feedback import FeedbackStore
 from api.runner import WorkRunner
 from api.runtime import ServiceRuntime
-from ingest.errors import AgentAssistError
-from ingest.settings import Settings
+from core.errors import AgentAssistError
+from core.settings import Settings
 
 
 class UnauthorizedError(AgentAssistError):

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.json_limits import name_part
-from ingest.errors import AgentAssistError, UserError
+from core.errors import AgentAssistError, UserError
 
 log = logging.getLogger("agent_assist.api")
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
-from ingest.errors import OverloadedError, UnavailableError
+from core.errors import OverloadedError, UnavailableError
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -15,8 +15,8 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any, Literal, Protocol
 
-from ingest.errors import IndexNotReadyError, UnavailableError
-from ingest.settings import Settings
+from core.errors import IndexNotReadyError, UnavailableError
+from core.settings import Settings
 from policy_guard.facts import CaseFacts
 from rag.contract import Hit, Suggestion
 

@@ -24,7 +24,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import ServerState
 from uvicorn.supervisors import Multiprocess
 
-from ingest.settings import Settings
+from core.settings import Settings
 
 access_log = logging.getLogger("agent_assist.access")
 

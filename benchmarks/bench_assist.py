@@ -24,8 +24,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from core.settings import Settings  # noqa: E402
 from ingest.pipeline import ingest_kb  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
 from policy_guard.facts import CaseFacts  # noqa: E402
 from rag.conversation.assist import AssistRequest, ConversationAssistant  # noqa: E402
 from rag.pipeline import build_pipeline  # noqa: E402

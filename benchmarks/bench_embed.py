@@ -69,8 +69,8 @@ def _percentile(values: list[float], q: float) -> float:
 
 def child(backend: str, models_dir: Path, n_queries: int, n_passages: int) -> dict[str, object]:
     started = time.perf_counter()
+    from core.settings import Settings
     from ingest.embedder import load_embedder
-    from ingest.settings import Settings
 
     settings = Settings(embedding_backend=backend, model_cache_dir=models_dir)  # type: ignore[arg-type]
     embedder = load_embedder(settings)

@@ -33,7 +33,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from ingest.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from rag.contract import Hit  # noqa: E402
 from rag.fusion import FusionParams  # noqa: E402
 from rag.retriever import MODES, Candidates, HybridRetriever, Mode  # noqa: E402

@@ -24,9 +24,9 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from core.settings import Settings  # noqa: E402
 from ingest.embedder import load_embedder  # noqa: E402
 from ingest.pipeline import ingest_kb  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
 from ingest.store import open_store  # noqa: E402
 from policy_guard.facts import CaseFacts  # noqa: E402
 from rag.contract import Suggestion  # noqa: E402

@@ -229,8 +229,8 @@ def own_server(
     data_dir: Path | None, max_concurrent: int, extra_env: dict[str, str] | None = None
 ) -> Iterator[OwnServer]:
     """``agent-assist serve`` in a subprocess (so the clients here do not share its GIL)."""
+    from core.settings import Settings
     from ingest.pipeline import ingest_kb
-    from ingest.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="aa-load-") as tmp:
         models = REPO / ".data" / "models"

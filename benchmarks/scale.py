@@ -64,9 +64,9 @@ def _queries(n: int, seed: int) -> list[str]:
 
 def measure_one(kb_dir: Path, backend: str, queries: int, data_dir: Path) -> dict[str, Any]:
     """One ingest + query run in this process (called in a child process)."""
+    from core.settings import Settings
     from ingest.embedder import load_embedder
     from ingest.pipeline import ingest_kb
-    from ingest.settings import Settings
     from rag.retriever import build_retriever
 
     models = Path(os.environ.get("AGENT_ASSIST_MODEL_CACHE_DIR", REPO / ".data" / "models"))

@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from core.errors import UserError
 from evals.metrics import flatten
-from ingest.errors import UserError
 
 Direction = Literal["up", "down", "neutral"]
 Change = Literal["regression", "improvement", "neutral", "added", "removed"]

@@ -25,9 +25,9 @@ from pydantic import (
     model_validator,
 )
 
+from core.errors import UserError
 from evals.chats import ChatCase
 from evals.sections import normalise_path, section_matches
-from ingest.errors import UserError
 from policy_guard.facts import CaseFacts
 from policy_guard.rule_table import load_rules
 from policy_guard.verdict import RuleId

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
+from core.settings import Settings
 from evals.chats import ChatResult, chat_metrics, render_chat_section, run_chats, run_pasted
 from evals.compare import MetricDiff, compare_metrics, load_metrics
 from evals.datasets import Dataset
@@ -37,7 +38,6 @@ from evals.runner import (
     run_suggest,
 )
 from evals.thresholds import GateResult, Threshold, check_thresholds
-from ingest.settings import Settings
 
 DEFAULT_MODES = ("hybrid", "bm25", "dense")
 

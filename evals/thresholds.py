@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from ingest.errors import UserError
+from core.errors import UserError
 
 Bound = Literal["min", "max"]
 

@@ -21,8 +21,8 @@ from typing import Any
 
 import httpx
 
-from ingest.errors import AgentAssistError, IndexNotReadyError, UnavailableError
-from ingest.settings import Settings
+from core.errors import AgentAssistError, IndexNotReadyError, UnavailableError
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

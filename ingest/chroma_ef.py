@@ -18,8 +18,8 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
+from core.errors import ConfigError
 from ingest.embedder import Embedder
-from ingest.errors import ConfigError
 
 EF_NAME = "agent_assist_embedder"
 
@@ -36,8 +36,8 @@ def embedder_backend_and_model(embedder_name: str) -> tuple[str, str]:
 
 
 def _load_named(embedder_name: str) -> Embedder:
+    from core.settings import get_settings
     from ingest.embedder import load_embedder
-    from ingest.settings import get_settings
 
     backend, model = embedder_backend_and_model(embedder_name)
     settings = get_settings().model_copy(

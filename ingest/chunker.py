@@ -16,7 +16,7 @@ from ingest.chunk import Chunk, ChunkConditions, ChunkKind
 from ingest.conditions import read_conditions, states_window
 from ingest.headings import ANSWER, LABEL, NUMBERED, SITUATION, TITLE, detect_heading
 from ingest.markup import is_blank, is_fence, is_table_row, rule_kind
-from ingest.segments import Node, Segment, derive_sibling_conditions, join_lead_ins
+from ingest.segments import HeadingLines, Node, derive_sibling_conditions, join_lead_ins
 from ingest.tables import add_table
 
 _LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
@@ -47,15 +47,15 @@ class _Reader:
         self.raws = raws
         self.root = Node("", -1, None, ChunkConditions(), None)
         self.stack: list[Node] = [self.root]
-        self.segments: list[Segment] = []
-        self.current: Segment | None = None
+        self.segments: list[HeadingLines] = []
+        self.current: HeadingLines | None = None
         self.title = ""
 
-    def segment(self) -> Segment:
+    def segment(self) -> HeadingLines:
         """The open segment, or a new continuation of the innermost open heading."""
         if self.current is None or self.current.node is not self.stack[-1]:
             self.close()
-            self.current = Segment(self.stack[-1])
+            self.current = HeadingLines(self.stack[-1])
         return self.current
 
     def close(self) -> None:
@@ -132,7 +132,7 @@ class _Reader:
             if heading.rank == TITLE and not self.title:
                 self.title = heading.text
             self.close()
-            self.current = Segment(node)
+            self.current = HeadingLines(node)
             self.current.add_heading(range(i, i + heading.lines), heading.rest)
             i += heading.lines
         self.close()
@@ -149,7 +149,7 @@ class _Reader:
             seg.add_break()
 
 
-def _kind(seg: Segment, script: str) -> ChunkKind:
+def _kind(seg: HeadingLines, script: str) -> ChunkKind:
     node: Node | None = seg.node
     if seg.node.rank == TITLE:
         return "title"
@@ -165,11 +165,11 @@ def _kind(seg: Segment, script: str) -> ChunkKind:
     return "note"
 
 
-def _emitted(segments: list[Segment]) -> list[Segment]:
+def _emitted(segments: list[HeadingLines]) -> list[HeadingLines]:
     """Segments that become chunks: those with a body, and headings that stand alone."""
     segments = join_lead_ins(sorted(segments, key=lambda s: min(s.line_ids, default=-1)))
     with_body = {id(s.node) for s in segments if s.has_body}
-    out: list[Segment] = []
+    out: list[HeadingLines] = []
     for seg in segments:
         alone = seg.is_heading and not seg.node.children and id(seg.node) not in with_body
         if seg.has_body or alone:

@@ -20,9 +20,9 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
-from ingest.errors import ConfigError, UnavailableError
+from core.errors import ConfigError, UnavailableError
+from core.settings import BUILTIN_E5, Settings
 from ingest.query_batch import QueryBatcher
-from ingest.settings import BUILTIN_E5, Settings
 
 log = logging.getLogger(__name__)
 

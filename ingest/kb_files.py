@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.errors import UserError
 from ingest.chunk import content_hash
-from ingest.errors import UserError
 
 PLAYBOOK_SUFFIXES = (".txt", ".md")
 

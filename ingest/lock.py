@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ingest.errors import IngestLockedError
+from core.errors import IngestLockedError
 
 LOCK_FILE = "ingest.lock"
 

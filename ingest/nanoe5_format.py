@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ingest.errors import UnavailableError
+from core.errors import UnavailableError
 
 _MAGIC = b"E5S1"
 _F32, _Q4_0 = 0, 1

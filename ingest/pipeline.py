@@ -21,12 +21,12 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, Field
 
+from core.errors import IndexNotReadyError, UnavailableError, UserError
+from core.settings import Settings
 from ingest.chunk import Chunk, content_hash
 from ingest.embedder import Embedder, load_embedder
-from ingest.errors import IndexNotReadyError, UnavailableError, UserError
 from ingest.kb_files import KbScan, scan_kb
 from ingest.lock import ingest_lock
-from ingest.settings import Settings
 from ingest.store import ChunkStore, GenerationInfo, open_store
 from ingest.store_writer import write_generation
 

@@ -18,8 +18,8 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from core.errors import ConfigError
 from ingest.chunk import Chunk
-from ingest.errors import ConfigError
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮"
 _STEP_HEAD = re.compile(r"^\s*([" + _CIRCLED + r"])\s*(.*)$")

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
-from ingest.errors import AgentAssistError
+from core.errors import AgentAssistError
 
 Vectors = NDArray[np.float32]
 

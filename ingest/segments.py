@@ -1,6 +1,6 @@
 """The heading tree and the text segments hung on it, before they become chunks.
 
-A ``Node`` is one heading; a ``Segment`` is a run of lines under one node (a node can own
+A ``Node`` is one heading; a ``HeadingLines`` is a run of lines under one node (a node can own
 several: its own body, text that resumes after a label or a table). Conditions combine along the
 node's path; ``derive_sibling_conditions`` adds what only the order of siblings says (a step after
 "본인확인" assumes a verified requester, a "기타" situation is for the reasons its siblings do not
@@ -64,7 +64,9 @@ class Node:
         return merged
 
 
-class Segment:
+class HeadingLines:
+    """A run of lines under one heading node: their ids, indexed text and customer script."""
+
     def __init__(self, node: Node, extra: dict[str, Any] | None = None) -> None:
         self.node = node
         self.extra: dict[str, Any] = dict(extra or {})
@@ -124,7 +126,7 @@ class Segment:
     def script_text(self) -> str:
         return _paragraphs(self.script)
 
-    def absorb(self, lead: Segment) -> None:
+    def absorb(self, lead: HeadingLines) -> None:
         """Open this segment with ``lead`` (which directly precedes it in the document)."""
         self.line_ids = lead.line_ids + self.line_ids
         self.text = [*lead.text, "", *self.text]
@@ -171,11 +173,11 @@ def derive_sibling_conditions(node: Node) -> None:
         derive_sibling_conditions(kid)
 
 
-def join_lead_ins(segments: list[Segment]) -> list[Segment]:
+def join_lead_ins(segments: list[HeadingLines]) -> list[HeadingLines]:
     """A sequence of steps (③ 본인확인, ④ …) opens with its parent's short lead-in ("제가 몇 가지
     확인 후 신속하게 안내해 드리겠습니다."): it joins the first step rather than standing alone
     as a situation with no conditions of its own."""
-    out: list[Segment] = []
+    out: list[HeadingLines] = []
     for seg in segments:
         lead = out[-1] if out else None
         if (

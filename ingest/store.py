@@ -22,13 +22,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from core.errors import ConfigError, IndexNotReadyError
+from core.settings import Settings
 from ingest.chroma_client import chroma_errors, open_client
 from ingest.chroma_ef import AgentAssistEmbeddingFunction
 from ingest.chunk import Chunk
 from ingest.embedder import Embedder
-from ingest.errors import ConfigError, IndexNotReadyError
 from ingest.generations import read_pointer
-from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 import numpy as np
 from numpy.typing import NDArray
 
+from core.errors import UnavailableError
 from ingest.chroma_client import chroma_errors
 from ingest.chroma_ef import AgentAssistEmbeddingFunction
 from ingest.chunk import Chunk, content_hash
-from ingest.errors import UnavailableError
 from ingest.generations import drop_stale, flip_pointer, new_collection_name, read_pointer
 from ingest.store import (
     META_CHUNKS,

@@ -24,7 +24,7 @@ from ingest.markup import (
     strip_markup,
     table_cells,
 )
-from ingest.segments import Node, Segment
+from ingest.segments import HeadingLines, Node
 
 #: Table nodes are scoped to their table and never on the heading stack.
 TABLE_RANK = LABEL + 1
@@ -33,10 +33,10 @@ TABLE_RANK = LABEL + 1
 class TableHost(Protocol):
     raws: list[str]
     stack: list[Node]
-    segments: list[Segment]
-    current: Segment | None
+    segments: list[HeadingLines]
+    current: HeadingLines | None
 
-    def segment(self) -> Segment: ...
+    def segment(self) -> HeadingLines: ...
 
     def close(self) -> None: ...
 
@@ -68,7 +68,7 @@ def add_table(host: TableHost, start: int, end: int) -> None:
     base = host.stack[-1]
     head: Node | None = None
     consent = asked = False
-    closing: Segment | None = None
+    closing: HeadingLines | None = None
     for k, cells in rows:
         if not cells or is_table_rule(cells):
             continue
@@ -78,7 +78,7 @@ def add_table(host: TableHost, start: int, end: int) -> None:
             own = read_conditions(texts[0]).model_copy(update={"channel": channel})
             node = Node(texts[0], TABLE_RANK, None, own, head or base)
             extra: dict[str, Any] = {"collection_consent": False} if consent else {}
-            seg = Segment(node, extra)
+            seg = HeadingLines(node, extra)
             script = [cell_text(c) for c in cells[1:] if strip_markup(c)]
             seg.add_row(k, " ".join(t for t in texts[1:] if t), script)
             host.segments.append(seg)
@@ -91,10 +91,10 @@ def add_table(host: TableHost, start: int, end: int) -> None:
         else:
             if closing is None:
                 after = {"collection_consent": True} if asked and consent else {}
-                closing = Segment(head or base, after)
+                closing = HeadingLines(head or base, after)
                 host.segments.append(closing)
             # Only sentences are sent ("확인 감사합니다. …"); a header row ("채널 | 문구") is not.
             script = [cell_text(c) for c in cells if is_sentence(strip_markup(c))]
             closing.add_row(k, " | ".join(t for t in texts if t), script)
     after_table = {"collection_consent": True} if asked and consent else {}
-    host.current = Segment(base, after_table)
+    host.current = HeadingLines(base, after_table)

@@ -16,7 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 from policy_guard.facts import known_values
 
 VOCABULARY_FILE = "vocabulary.yaml"

@@ -1,6 +1,6 @@
 """A canonical reading of the draft, for values written to slip past a plain reading.
 
-``normalize`` keeps the draft as a person reads it; ``canonical`` goes further and writes each
+``fold_lookalikes`` keeps the draft as a person reads it; ``canonical`` goes further and writes each
 value the way the detectors know it: Unicode compatibility forms (circled, superscript,
 parenthesised digits, decomposed hangul), no control or format characters, no markdown emphasis
 or HTML around digits and names, HTML entities decoded, letters that stand for digits (``O`` for
@@ -35,7 +35,7 @@ from policy_guard.numerals import (
     plate_roman,
     plate_words,
 )
-from policy_guard.text import NormalText, normalize
+from policy_guard.text import NormalText, fold_lookalikes
 
 
 class _Reading:
@@ -132,7 +132,7 @@ def _exotic_char(char: str) -> tuple[str, bool]:
         return str(digit), True
     folded = unicodedata.normalize("NFKC", char)
     if folded != char and folded.isalnum():
-        return normalize(folded).text, False
+        return fold_lookalikes(folded).text, False
     return char, False
 
 
@@ -168,7 +168,7 @@ def _entity(m: re.Match[str]) -> str | None:
     decoded = html.unescape(m.group())
     if decoded == m.group():
         return None
-    return "".join(_exotic_char(c)[0] for c in normalize(decoded).text)
+    return "".join(_exotic_char(c)[0] for c in fold_lookalikes(decoded).text)
 
 
 _MARKS = "*_~`"

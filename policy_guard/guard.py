@@ -10,7 +10,7 @@ from policy_guard.checks import FORCED_KINDS, REGISTRY, Check
 from policy_guard.detectors.base import Finding
 from policy_guard.facts import CaseFacts
 from policy_guard.rule_table import Rule, RuleTable, load_rules
-from policy_guard.text import NormalText, normalize
+from policy_guard.text import NormalText, fold_lookalikes
 from policy_guard.verdict import RuleId, Verdict, Violation
 
 _KIND_TEXT = {
@@ -90,7 +90,7 @@ def _rules_in_order(table: RuleTable) -> list[tuple[Rule, Check]]:
 def views(draft: str) -> list[NormalText]:
     """The readings of the draft the detectors run on: the plain normal form, and the
     canonical reading when it differs (values written to slip past the plain one)."""
-    plain = normalize(draft)
+    plain = fold_lookalikes(draft)
     deep = canonical(plain)
     return [plain] if deep.text == plain.text else [plain, deep]
 

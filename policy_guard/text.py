@@ -71,7 +71,10 @@ class NormalText:
         return self.origin[start], max(last, self.origin[start] + 1)
 
 
-def normalize(draft: str) -> NormalText:
+def fold_lookalikes(draft: str) -> NormalText:
+    """Other digits, full-width ASCII, typographic dashes and spaces to their ASCII form, invisible
+    format characters dropped, case and width of everything else kept, with the map back."""
+    # Unlike rag's folds (NFKC, lower case), one character to at most one: spans map back exactly.
     text = draft.translate(_MAP)
     if len(text) == len(draft):
         return NormalText(draft, text, None)

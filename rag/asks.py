@@ -15,21 +15,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from policy_guard.facts import REASONS, REQUESTS, RIDE_STATUSES, CaseFacts
+from rag.fact_fields import fact_fields
 
-#: Prompts, in the order an agent would ask them.
-PROMPTS: Final[Mapping[str, str]] = {
-    "request": "요청하는 정보(연락처/차량번호/이름/계좌/이용내역서)가 무엇인지 확인하세요",
-    "ride_status": "운행 상태(운행중/운행완료/배차 후 취소/신고로 중단)를 확인하세요",
-    "days_since_ride": "탑승일(운행 후 경과 일수)을 확인하세요",
-    "reason": "요청 사유(분실물/운행 중 사고/운임 미지급/맞춤예약)를 확인하세요",
-    "history_available": (
-        "고객이 앱 이용기록을 확인할 수 있는지(이용기록 삭제·휴대폰 분실 여부) 확인하세요"
-    ),
-    "identity_verified": "본인 여부를 확인하세요",
-    "withdrawn": "탈퇴 고객인지 확인하세요",
-    "alt_recipient": "다른 이메일 주소나 닉네임이 아닌 성함으로 발급을 원하는지 확인하세요",
-    "collection_consent": "개인정보 수집 동의 여부를 확인하세요",
-}
+#: Prompts, in the order an agent would ask them (the `ask` entries of fact_fields.yaml).
+PROMPTS: Final[Mapping[str, str]] = fact_fields().ask_prompts()
 
 #: Values tried for each unknown fact when testing whether it would change the answer.
 PROBES: Final[Mapping[str, Sequence[Any]]] = {

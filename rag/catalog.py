@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ingest.chunk import Chunk
-from rag.facts import normalise
+from rag.facts import fold_width_case_spaces
 from rag.facts_table import SERVICE_PHRASES, phrase
 from rag.tokenizer import tokenize_many
 
@@ -39,7 +39,7 @@ class Playbook:
 def _services(texts: Iterable[str]) -> frozenset[str]:
     counts: Counter[str] = Counter()
     for text in texts:
-        norm = normalise(text)
+        norm = fold_width_case_spaces(text)
         for name, pattern in _SERVICES:
             counts[name] += len(pattern.findall(norm))
     if not counts or max(counts.values()) == 0:

@@ -14,7 +14,7 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 from ingest.vocabulary import load_vocabulary
 from policy_guard.facts import CaseFacts
 
@@ -46,6 +46,8 @@ class FactField(BaseModel):
     restrict_by: tuple[SourceName, ...] = ()
     restrictive: Restrictive
     refused: str | None = None
+    #: The agent's prompt to check this fact when it is unknown and would change the answer.
+    ask: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="before")
     @classmethod
@@ -114,6 +116,8 @@ class FactField(BaseModel):
 class FactFields(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    #: The facts the agent may be prompted for, in asking order: exactly those with an ``ask``.
+    ask_order: tuple[str, ...] = ()
     facts: dict[str, FactField]
 
     @model_validator(mode="before")
@@ -142,7 +146,16 @@ class FactFields(BaseModel):
                 raise ValueError(
                     f"{name}: values {sorted(entry.values)} != contract {sorted(allowed)}"
                 )
+        asked = sorted({name for name, entry in self.facts.items() if entry.ask})
+        if len(set(self.ask_order)) != len(self.ask_order) or sorted(self.ask_order) != asked:
+            raise ValueError(
+                f"ask_order {list(self.ask_order)} must list each fact with an `ask` once: {asked}"
+            )
         return self
+
+    def ask_prompts(self) -> dict[str, str]:
+        """Fact name -> the agent's prompt, in asking order."""
+        return {name: self.facts[name].ask or "" for name in self.ask_order}
 
     def __getitem__(self, name: str) -> FactField:
         return self.facts[name]

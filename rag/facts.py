@@ -25,11 +25,11 @@ from ingest.durations import read_durations
 from policy_guard.facts import CaseFacts, ride_age
 from rag.dates import calendar_mentions
 from rag.negation import Scope, is_negated, scopes
-from rag.question_text import NormalisedText, normalise, normalise_with_offsets
+from rag.question_text import NormalisedText, fold_width_case_spaces, normalise_with_offsets
 from rag.readings import FactReading
 from rag.vocabulary import Entry, vocabulary
 
-__all__ = ["normalise"]
+__all__ = ["fold_width_case_spaces"]
 
 #: Confidence of a phrase-rule reading; a negated mention is no reading at all.
 RULE_CONFIDENCE = 0.9
@@ -179,7 +179,7 @@ def read_age(text: str, today: date | None = None) -> RideAge | None:
 
 def extract_days(text: str, today: date | None = None) -> int | None:
     """Whole days since the ride, from the first age expression in ``text``."""
-    age = read_age(normalise(text), today)
+    age = read_age(fold_width_case_spaces(text), today)
     if age is None:
         return None
     return ride_age(age.days, age.hours)[0]
@@ -305,7 +305,7 @@ def reason_implied_requests() -> tuple[tuple[str, str], ...]:
 def without_item_words(question: str) -> str:
     """The question without the words that only name the requested item (for matching
     situation headings once the request is known)."""
-    return _blank(normalise(question), (_signal("item_words"),))
+    return _blank(fold_width_case_spaces(question), (_signal("item_words"),))
 
 
 def extract_facts(question: str, today: date | None = None) -> CaseFacts:

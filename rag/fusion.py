@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ingest.settings import Settings
+from core.settings import Settings
 
 # Defaults chosen by measurement (benchmarks/bench_retrieval.py --sweep; docs/retrieval.md).
 # On evals/datasets/retrieval.jsonl (83 agent questions over both playbooks), section level:

@@ -18,9 +18,9 @@ from datetime import date
 from typing import Protocol
 
 import policy_guard
+from core.errors import LLMError
+from core.settings import Settings
 from ingest.chunk import Chunk
-from ingest.errors import LLMError
-from ingest.settings import Settings
 from policy_guard.facts import CaseFacts
 from policy_guard.verdict import Violation
 from rag.asks import facts_that_matter, prompts_for
@@ -33,6 +33,7 @@ from rag.drafting.composed import NO_SCRIPT_REPLY, compose_reply
 from rag.fact_sources import Resolution, question_readings, resolve
 from rag.facts import QuestionFacts, read_question, with_ride_timing, without_item_words
 from rag.facts_table import REASON_IMPLIED_REQUEST
+from rag.final_guard import guard_final_reply
 from rag.grounding import Evidence, gather, is_grounded
 from rag.readings import FactReading
 from rag.selection import Selection, Signals, Wording, question_topics, select_section
@@ -351,11 +352,10 @@ class SuggestionPipeline:
         timings["drafting"] = _ms(t)
 
         t = time.perf_counter()
-        verdict = policy_guard.check(reply, facts)
-        if not verdict.allowed:  # cannot happen for a composed reply; never send one anyway
-            log.error("final reply refused rules=%s", [v.rule for v in verdict.violations])
-            reply, drafter = NO_SCRIPT_REPLY, "composed"
-            verdict = policy_guard.check(reply, facts)
+        final = guard_final_reply(reply, facts)  # cannot refuse a composed reply; never sends one
+        reply, verdict = final.reply, final.verdict
+        if final.refused:
+            drafter, draft_violations = "composed", [*draft_violations, *final.refused]
         timings["guard"] = _ms(t)
         timings["total"] = _ms(started)
 

@@ -9,8 +9,9 @@ import unicodedata
 from dataclasses import dataclass
 
 
-def normalise(text: str) -> str:
+def fold_width_case_spaces(text: str) -> str:
     """Full-width forms folded (NFKC), lower case, whitespace runs collapsed."""
+    # Unlike rag.tokenizer.fold_width_case, spacing is collapsed: the fact patterns match one space.
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).lower()).strip()
 
 
@@ -32,11 +33,11 @@ class NormalisedText:
 
 
 def normalise_with_offsets(original: str) -> NormalisedText:
-    """``normalise(original)`` and where each of its characters came from."""
+    """``fold_width_case_spaces(original)`` and where each of its characters came from."""
     if not unicodedata.is_normalized("NFC", original):
         # Decomposed Hangul composes across characters: map proportionally, exact enough to
         # point at the words (such input is rare; the text read is still the exact normal form).
-        text = normalise(original)
+        text = fold_width_case_spaces(original)
         scale = len(original) / max(1, len(text))
         origin = tuple(min(len(original) - 1, int(i * scale)) for i in range(len(text)))
         return NormalisedText(text, (*origin, len(original)))
@@ -56,8 +57,10 @@ def normalise_with_offsets(original: str) -> NormalisedText:
             chars.append(out)
             origin_list.append(i)
     text = "".join(chars)
-    if text != normalise(original):  # a fold that needs context: fall back to proportions
-        text = normalise(original)
+    if text != fold_width_case_spaces(
+        original
+    ):  # a fold that needs context: fall back to proportions
+        text = fold_width_case_spaces(original)
         scale = len(original) / max(1, len(text))
         origin_list = [min(len(original) - 1, int(i * scale)) for i in range(len(text))]
     return NormalisedText(text, (*origin_list, len(original)))

@@ -22,11 +22,11 @@ from langchain_core.retrievers import BaseRetriever
 from numpy.typing import NDArray
 from pydantic import ConfigDict
 
+from core.errors import IndexNotReadyError, UserError
+from core.settings import Settings
 from ingest.chunk import Chunk
 from ingest.embedder import Embedder
-from ingest.errors import IndexNotReadyError, UserError
 from ingest.query_batch import QueryCancelled
-from ingest.settings import Settings
 from rag.bm25_index import BM25Index
 from rag.contract import Hit
 from rag.dense import DenseSearcher

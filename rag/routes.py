@@ -20,7 +20,7 @@ from typing import Final
 
 from ingest.chunk import Chunk
 from policy_guard.facts import CaseFacts
-from rag.facts import normalise
+from rag.facts import fold_width_case_spaces
 from rag.facts_table import phrase
 from rag.script import DISCLOSURE_PLACEHOLDERS, customer_script
 
@@ -40,7 +40,7 @@ SELF_SERVICE_SCRIPT: Final[re.Pattern[str]] = phrase(
 
 def ob_window_end(chunk: Chunk) -> int | None:
     """The day after which the chunk's heading routes the case to the driver's consent."""
-    m = OB_BEYOND_WINDOW.search(normalise(chunk.section))
+    m = OB_BEYOND_WINDOW.search(fold_width_case_spaces(chunk.section))
     return int(m.group(1)) if m else None
 
 
@@ -60,7 +60,7 @@ def is_consent_script(chunk: Chunk) -> bool:
     script = customer_script(chunk)
     if any(p.search(script) for p in DISCLOSURE_PLACEHOLDERS.values()):
         return False
-    text = normalise(script)
+    text = fold_width_case_spaces(script)
     return bool(CONSENT_ASKED.search(text) and CONTACT_PROMISED.search(text))
 
 
@@ -69,4 +69,4 @@ def consent_scripts(situations: Sequence[Chunk]) -> list[Chunk]:
 
 
 def is_self_service_script(chunk: Chunk) -> bool:
-    return bool(SELF_SERVICE_SCRIPT.search(normalise(customer_script(chunk))))
+    return bool(SELF_SERVICE_SCRIPT.search(fold_width_case_spaces(customer_script(chunk))))

@@ -153,25 +153,25 @@ def fill_info_blank(text: str, request: str | None) -> str:
 
 
 @dataclass(frozen=True)
-class Segment:
+class ScriptSentence:
     """One sentence of a script, with its place in the text (paragraph index)."""
 
     text: str
     paragraph: int
 
 
-def segments(text: str) -> list[Segment]:
+def segments(text: str) -> list[ScriptSentence]:
     """Sentences in order; paragraphs are separated by blank lines."""
-    out: list[Segment] = []
+    out: list[ScriptSentence] = []
     for p_index, paragraph in enumerate(re.split(r"\n\s*\n", text)):
         for line in paragraph.splitlines():
             for sentence in _SENTENCE_END.split(line):
                 if sentence.strip():
-                    out.append(Segment(sentence.strip(), p_index))
+                    out.append(ScriptSentence(sentence.strip(), p_index))
     return out
 
 
-def join_segments(parts: list[Segment]) -> str:
+def join_segments(parts: list[ScriptSentence]) -> str:
     """Sentences back into text: one line per sentence, a blank line between paragraphs."""
     lines: list[str] = []
     previous: int | None = None

@@ -53,8 +53,9 @@ def warm_up() -> None:
     tokenize("기사 연락처")
 
 
-def normalise(text: str) -> str:
+def fold_width_case(text: str) -> str:
     """Full-width forms to ASCII, compatibility jamo composed, lower case."""
+    # Unlike question_text.fold_width_case_spaces, spacing stays: Kiwi reads word boundaries.
     return unicodedata.normalize("NFKC", text).lower()
 
 
@@ -120,7 +121,7 @@ def _terms(tokens: Iterable[Any]) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """BM25 terms of one text (a question or a chunk)."""
-    text = normalise(text)
+    text = fold_width_case(text)
     if not text.strip():
         return []
     kiwi = _get_kiwi()
@@ -131,7 +132,7 @@ def tokenize(text: str) -> list[str]:
 
 def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
     """BM25 terms of many texts; Kiwi analyses the batch on its own worker threads."""
-    normalised = [normalise(t) for t in texts]
+    normalised = [fold_width_case(t) for t in texts]
     kiwi = _get_kiwi()
     with _kiwi_lock:
         analysed = list(kiwi.tokenize(normalised))

@@ -9,8 +9,8 @@ if { [[ ! -x /usr/bin/chromium ]] || ! fc-list 2>/dev/null | grep -qi nanum; } &
     >/dev/null 2>&1 || echo "warning: chromium could not be installed; browser tests will skip" >&2
 fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False
-.venv/bin/ruff format --check ingest rag policy_guard api evals tests benchmarks
-.venv/bin/ruff check ingest rag policy_guard api evals tests benchmarks
+.venv/bin/ruff format --check core ingest rag policy_guard api evals tests benchmarks
+.venv/bin/ruff check core ingest rag policy_guard api evals tests benchmarks
 .venv/bin/mypy
 .venv/bin/agent-assist kb check kb/
 .venv/bin/python -m pytest "$@"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ingest.settings import Settings
+from core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -47,7 +47,7 @@ def kb_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def make_settings(data_dir: Path):  # type: ignore[no-untyped-def]
     """Settings isolated to this test's data dir, sharing the built model cache."""
-    from ingest.settings import Settings
+    from core.settings import Settings
 
     def _make(**overrides: object) -> Settings:
         values: dict[str, object] = {
@@ -64,8 +64,8 @@ def make_settings(data_dir: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def indexed_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One ingest of kb/ per test session, with the default embedding backend. Read-only."""
+    from core.settings import Settings
     from ingest.pipeline import ingest_kb
-    from ingest.settings import Settings
 
     d = tmp_path_factory.mktemp("indexed")
     settings = Settings(kb_dir=KB_DIR, data_dir=d, model_cache_dir=MODEL_CACHE)
@@ -75,6 +75,6 @@ def indexed_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
 
 @pytest.fixture(scope="session")
 def indexed_settings(indexed_data_dir: Path):  # type: ignore[no-untyped-def]
-    from ingest.settings import Settings
+    from core.settings import Settings
 
     return Settings(kb_dir=KB_DIR, data_dir=indexed_data_dir, model_cache_dir=MODEL_CACHE)

@@ -15,7 +15,7 @@ from fake_openai import Reply, running_fake_openai
 from http_server import serve_app, wait_healthy
 
 from api.app import create_app
-from ingest.settings import Settings
+from core.settings import Settings
 
 pytestmark = pytest.mark.slow
 

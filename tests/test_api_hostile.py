@@ -25,7 +25,7 @@ from child_env import settings_env
 from chroma_server import free_port
 from http_server import serve_cli, wait_healthy
 
-from ingest.settings import Settings
+from core.settings import Settings
 
 HEADER_TIMEOUT_S = 1.5
 BODY_TIMEOUT_S = 1.5

@@ -16,7 +16,7 @@ from conftest import KB_DIR, MODEL_CACHE
 from http_server import LiveServer, serve_app
 
 from api.app import create_app
-from ingest.settings import Settings
+from core.settings import Settings
 
 KEYS = ("first-key-abc", "second-key-xyz")
 AUTH = {"Authorization": f"Bearer {KEYS[1]}"}

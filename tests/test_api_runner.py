@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from api.runner import WorkRunner
-from ingest.errors import OverloadedError, UnavailableError
+from core.errors import OverloadedError, UnavailableError
 
 
 def test_full_runner_refuses_at_once_and_recovers() -> None:

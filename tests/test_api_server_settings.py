@@ -10,7 +10,7 @@ import pytest
 from child_env import child_env
 
 from api.server import HeadDeadlineProtocol, server_config
-from ingest.settings import Settings
+from core.settings import Settings
 
 
 def test_the_server_config_carries_the_limits() -> None:

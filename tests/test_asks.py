@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ingest.settings import Settings
+from core.settings import Settings
 from policy_guard.facts import CaseFacts
 from rag.asks import PROMPTS, STATEMENT_FACTS, facts_to_ask
 from rag.pipeline import SuggestionPipeline, build_pipeline

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from conftest import KB_DIR, MODEL_CACHE, SHARED_EVALS
 
+from core.settings import Settings
 from ingest.pipeline import ingest_kb
-from ingest.settings import Settings
 from policy_guard import check
 from rag.conversation.assist import Assistance, AssistRequest, ConversationAssistant
 from rag.pipeline import build_pipeline

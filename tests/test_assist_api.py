@@ -16,7 +16,7 @@ import pytest
 from http_server import LiveServer, serve_app, wait_healthy
 
 from api.app import create_app
-from ingest.settings import Settings
+from core.settings import Settings
 
 pytestmark = pytest.mark.slow
 

@@ -11,10 +11,10 @@ import pytest
 from child_env import REPO, child_env
 from chroma_server import ChromaServer, chroma_http, running_chroma
 
+from core.errors import UnavailableError
+from core.settings import Settings
 from ingest.embedder import load_embedder
-from ingest.errors import UnavailableError
 from ingest.pipeline import ingest_kb
-from ingest.settings import Settings
 from ingest.store import open_store
 
 __all__ = ["chroma_http"]  # the fixture, imported for pytest
@@ -24,7 +24,7 @@ QUESTIONS = ["이용내역서를 이메일로 받고 싶어요", "기사님 번�
 _SECOND_CLIENT = r"""
 import json, sys
 from ingest.embedder import load_embedder
-from ingest.settings import get_settings
+from core.settings import get_settings
 from ingest.store import open_store
 
 settings = get_settings()

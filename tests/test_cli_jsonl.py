@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from api.commands.jsonl import Record, answer_lines, read_lines, require_text
-from ingest.errors import UserError
+from core.errors import UserError
 
 
 def _upper(item: Record) -> Record:

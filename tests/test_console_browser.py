@@ -19,7 +19,7 @@ from fake_openai import FakeOpenAI, Reply, running_fake_openai
 from http_server import LiveServer, serve_app, wait_healthy
 
 from api.app import create_app
-from ingest.settings import Settings
+from core.settings import Settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

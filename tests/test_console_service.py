@@ -17,7 +17,7 @@ from console_page import CHROMIUM, CHROMIUM_ARGS, WIDE, Console, digits
 from http_server import LiveServer, serve_app, wait_healthy
 
 from api.app import create_app
-from ingest.settings import Settings
+from core.settings import Settings
 from rag.contract import Suggestion
 
 pytestmark = [

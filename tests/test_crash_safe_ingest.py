@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from child_env import REPO, settings_env
 
+from core.settings import Settings
 from ingest.embedder import load_embedder
 from ingest.generations import is_generation_of
 from ingest.pipeline import ingest_kb
-from ingest.settings import Settings
 from ingest.store import open_store
 
 QUESTIONS = [
@@ -103,7 +103,7 @@ def test_sigkill_while_writing_leaves_the_previous_index_serving(settings: Setti
         [
             sys.executable,
             "-c",
-            "from ingest.settings import get_settings; from ingest.store import open_store;"
+            "from core.settings import get_settings; from ingest.store import open_store;"
             "s = open_store(get_settings()); print(s.generation(), len(s.active_chunks()))",
         ],
         env={**os.environ, "AGENT_ASSIST_DATA_DIR": str(settings.data_dir)},

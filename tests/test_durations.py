@@ -13,7 +13,7 @@ from ingest.conditions import merge_conditions, read_conditions, read_windows
 from ingest.durations import normal, read_durations
 from policy_guard import check, disclosure_allowed
 from policy_guard.facts import CaseFacts, ride_age
-from rag.facts import extract_facts, normalise, read_age
+from rag.facts import extract_facts, fold_width_case_spaces, read_age
 from rag.selection import fit_conditions, select_section
 
 MONDAY = date(2026, 11, 23)
@@ -97,7 +97,7 @@ AGES: list[tuple[str, int | None, int | None, str | None]] = [
 
 @pytest.mark.parametrize(("text", "days", "hours", "span"), AGES)
 def test_ride_age(text: str, days: int | None, hours: int | None, span: str | None) -> None:
-    normalised = normalise(text)
+    normalised = fold_width_case_spaces(text)
     age = read_age(normalised, MONDAY)
     if span is None:
         assert age is None or (age.days, age.hours) == (None, None)

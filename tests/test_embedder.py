@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.errors import ConfigError
+from core.settings import BUILTIN_E5, Settings
 from ingest.embedder import Embedder, load_embedder
-from ingest.errors import ConfigError
-from ingest.settings import BUILTIN_E5, Settings
 
 MakeSettings = Callable[..., Settings]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import UserError
 from evals.compare import compare_metrics, direction, format_diffs
 from evals.datasets import (
     DatasetError,
@@ -25,7 +26,6 @@ from evals.runner import GuardResult, SuggestResult, run_guard
 from evals.sections import section_matches
 from evals.thresholds import check_thresholds, parse_threshold
 from ingest.chunker import chunk_document
-from ingest.errors import UserError
 from policy_guard import check
 from policy_guard.facts import CaseFacts
 from policy_guard.verdict import RuleId, Verdict, Violation

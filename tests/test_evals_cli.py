@@ -33,7 +33,7 @@ CI_GATES = [
 
 
 def _env(settings: object) -> dict[str, str]:
-    from ingest.settings import Settings
+    from core.settings import Settings
 
     assert isinstance(settings, Settings)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_ASSIST_")}

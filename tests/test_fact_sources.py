@@ -11,8 +11,8 @@ import pytest
 from http_server import LiveServer, serve_app, wait_healthy
 
 from api.app import create_app
-from ingest.errors import ConfigError
-from ingest.settings import Settings
+from core.errors import ConfigError
+from core.settings import Settings
 from policy_guard import CaseFacts, check
 from rag.fact_fields import fact_fields, parse_fact_fields
 from rag.fact_sources import readings_from_facts, resolve
@@ -45,6 +45,11 @@ def test_every_case_field_has_one_entry() -> None:
             "driver_consent",
         ),
         (lambda y: y + "  fare_amount:\n    label: 요금\n    kind: count\n", "fare_amount"),
+        (lambda y: y.replace("ask_order:\n  - request\n", "ask_order:\n"), "ask_order"),
+        (
+            lambda y: y.replace("    ask: 본인 여부를 확인하세요", "    ask: ''"),
+            "identity_verified",
+        ),
     ],
 )
 def test_a_broken_entry_is_named(edit: Any, names: str) -> None:

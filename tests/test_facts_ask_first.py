@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
 from ingest.chunk import Chunk
 from ingest.chunker import chunk_document
-from ingest.settings import Settings
 from policy_guard.facts import CaseFacts
 from rag.customer_questions import customer_facts, find_question, leading_question
 from rag.pipeline import SuggestionPipeline, build_pipeline

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 from rag.facts import read_question
 from rag.vocabulary import Entry, build, vocabulary
 

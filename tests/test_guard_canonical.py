@@ -11,7 +11,7 @@ import pytest
 
 from policy_guard import CaseFacts, check
 from policy_guard.canonical import canonical
-from policy_guard.text import normalize
+from policy_guard.text import fold_lookalikes
 
 CLOSED = {"service": "pet", "ride_status": "completed", "days_since_ride": 9}
 OPEN_PHONE = {
@@ -223,12 +223,12 @@ def test_obfuscation(
 @pytest.mark.parametrize("draft", [row[1] for row in ROWS])
 def test_canonical_spans_point_into_the_draft(draft: str) -> None:
     """Each character of the canonical reading maps to a stretch of the original draft."""
-    doc = canonical(normalize(draft))
+    doc = canonical(fold_lookalikes(draft))
     for i in range(len(doc.text)):
         start, end = doc.span(i, i + 1)
         assert 0 <= start < end <= len(draft)
 
 
 def test_plain_text_needs_no_second_reading() -> None:
-    plain = normalize("기사님 연락처는 010-8765-4321입니다. **3일 이내**에 연락 주세요.")
+    plain = fold_lookalikes("기사님 연락처는 010-8765-4321입니다. **3일 이내**에 연락 주세요.")
     assert canonical(plain) is plain

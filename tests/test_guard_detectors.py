@@ -6,7 +6,7 @@ import pytest
 
 from policy_guard import CaseFacts, check
 from policy_guard.detectors.personal_id import luhn_ok
-from policy_guard.text import digits_of, normalize
+from policy_guard.text import digits_of, fold_lookalikes
 
 CLOSED = CaseFacts(ride_status="completed", days_since_ride=30, history_available=True)
 
@@ -247,7 +247,7 @@ def test_not_names(draft: str) -> None:
 
 
 def test_normal_form_maps_spans_back() -> None:
-    doc = normalize("a\u200b０１\u200dz")
+    doc = fold_lookalikes("a\u200b０１\u200dz")
     assert doc.text == "a01z"
     assert doc.span(1, 3) == (2, 4)
     assert doc.original[2:4] == "０１"

@@ -10,7 +10,7 @@ from evals.mutations import MUTATIONS
 from policy_guard import CaseFacts, redact
 from policy_guard.canonical import canonical
 from policy_guard.lexicon import load_lexicon
-from policy_guard.text import normalize
+from policy_guard.text import fold_lookalikes
 
 # Spellings the canonical reading reads (the fuzzer's own rewrites of a value).
 OBFUSCATIONS = {
@@ -103,7 +103,7 @@ def plate_spellings(draw: st.DrawFn, plate: str) -> str:
 
 def _digits_left(text: str) -> str:
     """Every digit still readable, in the plain or the canonical reading."""
-    plain = normalize(text)
+    plain = fold_lookalikes(text)
     return "".join(c for c in canonical(plain).text if c.isascii() and c.isdigit())
 
 

@@ -1,5 +1,6 @@
-"""The layers import one way only: ``ingest`` below ``rag`` below ``api``, and ``policy_guard``
-standing alone, pure (stdlib, pydantic and yaml only, even inside functions), so any caller can
+"""The layers import one way only: ``core`` (settings, errors) below ``ingest`` below ``rag``
+below ``api``, every layer free to import ``core``, and ``policy_guard`` standing alone (not even
+``core``), pure (stdlib, pydantic and yaml only, even inside functions), so any caller can
 check a draft without loading a model, a store or a web stack.
 
 Every module's imports are read from its source (ast), lazy imports inside functions included:
@@ -16,10 +17,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT = ("ingest", "rag", "policy_guard", "api", "evals")
+PROJECT = ("core", "ingest", "rag", "policy_guard", "api", "evals")
 
 # package -> project packages it must never import
 FORBIDDEN: dict[str, frozenset[str]] = {
+    "core": frozenset(PROJECT) - {"core"},
     "ingest": frozenset({"rag", "api"}),
     "rag": frozenset({"api"}),
     "policy_guard": frozenset(PROJECT) - {"policy_guard"},
@@ -96,7 +98,12 @@ def test_package_imports_only_in_the_allowed_direction(package: str) -> None:
         ("ingest", "from rag.contract import Chunk\n"),
         ("ingest", "def f():\n    import api.app\n"),
         ("rag", "from api import schemas\n"),
-        ("policy_guard", "from ingest.settings import Settings\n"),
+        ("policy_guard", "from core.settings import Settings\n"),
+        ("policy_guard", "from core.errors import ConfigError\n"),
+        ("core", "from ingest.chunk import Chunk\n"),
+        ("core", "def f():\n    import rag.contract\n"),
+        ("core", "from api import schemas\n"),
+        ("core", "import evals.metrics\n"),
         ("policy_guard", "import numpy as np\n"),
         ("policy_guard", "def build():\n    from kiwipiepy import Kiwi\n"),
         ("policy_guard", "import langchain_core\n"),
@@ -112,6 +119,10 @@ def test_the_checker_catches_a_wrong_import(package: str, source: str) -> None:
     [
         ("rag", "from ingest.chunk import Chunk\nfrom policy_guard import check\n"),
         ("api", "from rag.contract import Suggestion\n"),
+        ("ingest", "from core.settings import Settings\n"),
+        ("rag", "from core.errors import ConfigError\n"),
+        ("api", "from core.errors import UserError\n"),
+        ("evals", "from core.settings import Settings\n"),
         ("policy_guard", "import re\nfrom pydantic import BaseModel\nimport yaml\n"),
         ("policy_guard", "from . import text\nfrom .detectors import phone\n"),
     ],

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from child_env import REPO, settings_env
 
+from core.errors import IndexNotReadyError, IngestLockedError, UserError
+from core.settings import Settings
 from ingest.chunk import Chunk
 from ingest.chunker import chunk_document
 from ingest.embedder import load_embedder
-from ingest.errors import IndexNotReadyError, IngestLockedError, UserError
 from ingest.lock import ingest_lock
 from ingest.pipeline import ingest_kb
-from ingest.settings import Settings
 from ingest.store import open_store
 
 

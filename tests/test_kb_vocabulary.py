@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import ConfigError
 from ingest.chunker import chunk_document
 from ingest.conditions import read_conditions, read_requests, read_topics
-from ingest.errors import ConfigError
 from ingest.vocabulary import load_vocabulary, load_vocabulary_file, parse_vocabulary
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,9 +9,9 @@ from collections.abc import Callable
 import pytest
 from fake_openai import FakeOpenAI, Reply, fake_openai  # noqa: F401  (fixture)
 
+from core.errors import LLMError
+from core.settings import Settings
 from ingest.chunk import Chunk
-from ingest.errors import LLMError
-from ingest.settings import Settings
 from policy_guard.facts import CaseFacts
 from policy_guard.verdict import Violation
 from rag.contract import Hit

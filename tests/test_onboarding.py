@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from core.settings import Settings
 from ingest.pipeline import IngestReport, ingest_kb
 from ingest.playbook_check import check_playbook
-from ingest.settings import Settings
 from rag.pipeline import SuggestionPipeline, build_pipeline
 
 PLAYBOOKS = Path(__file__).resolve().parent / "data" / "playbooks"

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from fake_openai import FakeOpenAI, Reply, running_fake_openai
 
-from ingest.settings import Settings
+from core.settings import Settings
 from policy_guard import check
 from policy_guard.facts import CaseFacts
 from rag.drafting.composed import NO_SCRIPT_REPLY

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fake_openai import FakeOpenAI, Reply, running_fake_openai
 
-from ingest.settings import Settings
+from core.settings import Settings
 from policy_guard.facts import CaseFacts
 from rag.drafting.llm import LLMDrafter
 from rag.pipeline import SuggestionPipeline, build_pipeline

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from core.settings import Settings
 from ingest.embedder import load_embedder
 from ingest.query_batch import QueryBatcher, QueryCancelled
-from ingest.settings import Settings
 from policy_guard.facts import CaseFacts
 from rag.pipeline import SuggestionPipeline
 from rag.retriever import HybridRetriever, build_retriever

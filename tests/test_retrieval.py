@@ -13,9 +13,9 @@ import pytest
 from langchain_core.documents import Document
 
 from api.commands.search import parse_question_line, run_jsonl
+from core.errors import UserError
+from core.settings import Settings
 from ingest.chunk import Chunk
-from ingest.errors import UserError
-from ingest.settings import Settings
 from rag.bm25_index import BM25Index
 from rag.fusion import weighted_rrf
 from rag.retriever import MODES, HybridRetriever, build_retriever
@@ -239,7 +239,7 @@ def test_bad_jsonl_lines_are_user_errors(line: str) -> None:
 
 @pytest.fixture
 def cli_env(indexed_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    from ingest.settings import get_settings
+    from core.settings import get_settings
 
     monkeypatch.setenv("AGENT_ASSIST_KB_DIR", str(indexed_settings.kb_dir))
     monkeypatch.setenv("AGENT_ASSIST_DATA_DIR", str(indexed_settings.data_dir))
@@ -329,7 +329,7 @@ def test_hybrid_quality_floor_on_the_labelled_set(retriever: HybridRetriever) ->
 
 
 def test_before_the_first_ingest_search_says_the_index_is_not_ready(make_settings: Any) -> None:
-    from ingest.errors import IndexNotReadyError
+    from core.errors import IndexNotReadyError
 
     retriever = build_retriever(make_settings())
     with pytest.raises(IndexNotReadyError):
@@ -345,7 +345,7 @@ def test_a_question_without_shared_terms_still_gets_dense_hits(
 
 
 def test_settings_defaults_are_the_measured_fusion_defaults() -> None:
-    from ingest.settings import Settings
+    from core.settings import Settings
     from rag.fusion import (
         DEFAULT_BM25_WEIGHT,
         DEFAULT_DENSE_WEIGHT,

@@ -17,7 +17,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
 from api.app import create_app
-from ingest.settings import Settings
+from core.settings import Settings
 
 pytestmark = pytest.mark.slow
 

@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 from child_env import REPO, child_env
 
+from core.errors import ConfigError, IndexNotReadyError, UnavailableError
+from core.settings import Settings
 from ingest.chroma_ef import EF_NAME, AgentAssistEmbeddingFunction
 from ingest.chunk import Chunk
 from ingest.chunker import chunk_document
 from ingest.embedder import load_embedder
-from ingest.errors import ConfigError, IndexNotReadyError, UnavailableError
 from ingest.generations import meta_name, read_pointer
 from ingest.pipeline import ingest_kb
-from ingest.settings import Settings
 from ingest.store import ChunkStore, open_store
 
 
@@ -174,7 +174,7 @@ def no_network(event, args):
         raise RuntimeError(f"network access attempted: {args[1]!r}")
 sys.addaudithook(no_network)
 
-from ingest.settings import get_settings
+from core.settings import get_settings
 from ingest.store import open_store
 
 store = open_store(get_settings())  # no embedder given: the stored config must be enough

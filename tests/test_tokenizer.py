@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rag.synonyms import CANONICAL, SYNONYM_GROUPS
-from rag.tokenizer import normalise, tokenize, tokenize_many
+from rag.tokenizer import fold_width_case, tokenize, tokenize_many
 
 
 def test_particles_and_endings_are_stripped() -> None:
@@ -96,7 +96,7 @@ def test_concurrent_use_gives_the_same_terms() -> None:
 
 
 def test_normalise_folds_width_and_case() -> None:
-    assert normalise("ＫａｋａｏＴ １２") == "kakaot 12"
+    assert fold_width_case("ＫａｋａｏＴ １２") == "kakaot 12"
 
 
 @settings(max_examples=60, deadline=None)

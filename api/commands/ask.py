@@ -17,8 +17,8 @@ from typing import Any
 
 from api.commands.guard import parse_case
 from api.commands.jsonl import Record, answer_lines, read_lines
-from ingest.errors import UserError
-from ingest.settings import get_settings
+from core.errors import UserError
+from core.settings import get_settings
 from policy_guard import CaseFacts
 from rag.contract import Suggestion
 from rag.pipeline import build_pipeline

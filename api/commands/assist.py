@@ -19,8 +19,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from api.commands.jsonl import Record, answer_lines, read_lines, read_object
-from ingest.errors import UserError
-from ingest.settings import get_settings
+from core.errors import UserError
+from core.settings import get_settings
 
 _FIELDS = ("conversation", "case", "confirmed")
 

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from core.settings import get_settings
 from ingest.e5_build import ensure_builtin_model_status
-from ingest.settings import get_settings
 
 
 def register(subparsers: Any) -> None:

@@ -54,12 +54,12 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from core.errors import UserError
+    from core.settings import get_settings
     from evals.compare import format_diffs
     from evals.datasets import default_dataset_paths, load_datasets
     from evals.evaluation import evaluate
     from evals.thresholds import parse_threshold
-    from ingest.errors import UserError
-    from ingest.settings import get_settings
 
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     unknown = [m for m in modes if m not in _MODES]

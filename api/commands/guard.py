@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from api.commands.jsonl import Record, answer_lines, read_lines
-from ingest.errors import UserError
+from core.errors import UserError
 from policy_guard import CaseFacts, Verdict, check
 
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from core.settings import get_settings
 from ingest.pipeline import IngestReport, ingest_kb
-from ingest.settings import get_settings
 
 
 def register(subparsers: Any) -> None:

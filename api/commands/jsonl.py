@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ingest.errors import UserError
+from core.errors import UserError
 
 Record = dict[str, Any]
 

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import UserError
+from core.errors import UserError
 from ingest.kb_files import scan_kb
 from ingest.playbook_check import PlaybookReport, check_playbook
 

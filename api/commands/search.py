@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from api.commands.jsonl import Record, answer_lines, read_lines, read_object, require_text
-from ingest.errors import UserError
+from core.errors import UserError
 from rag.contract import Hit
 
 _MODES = ("hybrid", "bm25", "dense")
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--k must be between 1 and 50")
     lines = read_lines(args.jsonl) if args.jsonl is not None else None
 
-    from ingest.settings import get_settings
+    from core.settings import get_settings
     from rag.retriever import build_retriever
 
     retriever = build_retriever(get_settings(), mode=args.mode)

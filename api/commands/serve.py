@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from ingest.settings import get_settings
+from core.settings import get_settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -12,10 +12,10 @@ from fastapi import Body
 
 from api.deps import RunnerDep, RuntimeDep, SettingsDep, v1_router
 from api.limits import check_text
-from api.routers.suggest import WITHHELD_REPLY
-from ingest.errors import UnavailableError
+from core.errors import UnavailableError
 from policy_guard import check
 from rag.conversation.assist import Assistance, AssistRequest, ConversationAssistant
+from rag.final_guard import guard_suggestion
 from rag.pipeline import SuggestionPipeline
 
 log = logging.getLogger("agent_assist.assist")
@@ -47,18 +47,7 @@ def _assistant(pipeline: object) -> ConversationAssistant:
 
 def _guarded(result: Assistance) -> Assistance:
     """Whatever leaves the service passed the guard (the reply and the ticket text)."""
-    verdict = check(result.reply, result.facts)
-    if not verdict.allowed:
-        log.error(
-            "final guard blocked reply rules=%s", sorted({v.rule for v in verdict.violations})
-        )
-        result = result.model_copy(
-            update={
-                "reply": WITHHELD_REPLY,
-                "guard": check(WITHHELD_REPLY, result.facts),
-                "draft_violations": [*result.draft_violations, *verdict.violations],
-            }
-        )
+    result = guard_suggestion(result)
     if result.handoff is not None and not check(result.handoff.text, result.facts).allowed:
         log.error("final guard blocked the hand-off text kind=%s", result.handoff.kind)
         result = result.model_copy(update={"handoff": None})

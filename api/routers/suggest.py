@@ -10,32 +10,11 @@ from fastapi import Body
 from api.deps import RunnerDep, RuntimeDep, SettingsDep, v1_router
 from api.examples import SUGGEST_EXAMPLES
 from api.limits import check_text
-from policy_guard import check
 from rag.contract import Suggestion, SuggestRequest
+from rag.final_guard import guard_suggestion
 
 log = logging.getLogger("agent_assist.suggest")
 router = v1_router("suggest")
-
-#: Sent instead of a reply that fails the final guard check (a pipeline fault, never expected):
-#: it states no policy and carries no value.
-WITHHELD_REPLY = (
-    "이 문의에 보낼 수 있는 안내 문구를 만들지 못했습니다. 해당 플레이북을 직접 확인해 주세요."
-)
-
-
-def _guarded(suggestion: Suggestion) -> Suggestion:
-    """Check the reply once more at the edge: whatever leaves the service passed the guard."""
-    verdict = check(suggestion.reply, suggestion.facts)
-    if verdict.allowed:
-        return suggestion.model_copy(update={"guard": verdict})
-    log.error("final guard blocked reply rules=%s", sorted({v.rule for v in verdict.violations}))
-    return suggestion.model_copy(
-        update={
-            "reply": WITHHELD_REPLY,
-            "guard": check(WITHHELD_REPLY, suggestion.facts),
-            "draft_violations": [*suggestion.draft_violations, *verdict.violations],
-        }
-    )
 
 
 @router.post(
@@ -64,7 +43,7 @@ async def suggest(
     suggestion = await runner.run(
         pipeline.suggest, body.question, body.case, confirmed=body.confirmed
     )
-    suggestion = _guarded(suggestion)
+    suggestion = guard_suggestion(suggestion)  # the edge: whatever leaves passed the guard
     log.info(
         "suggest grounded=%s drafter=%s llm_skipped=%s chunks=%s draft_rules=%s timings=%s",
         suggestion.grounded,

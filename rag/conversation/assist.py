@@ -32,7 +32,8 @@ from rag.conversation.steps import (
 from rag.conversation.turns import Turn, read_chat
 from rag.conversation.vocabulary import AgentAct, load_chat_vocabulary
 from rag.drafting.composed import compose_reply
-from rag.facts import local_today, normalise
+from rag.facts import fold_width_case_spaces, local_today
+from rag.final_guard import guard_final_reply
 from rag.pipeline import SuggestionPipeline
 
 log = logging.getLogger(__name__)
@@ -190,10 +191,11 @@ class ConversationAssistant:
             if question is not None:
                 reply, citations = question
         handoff = self._handoff(choice, reply, facts, chat.slots, chat.personal, today)
-        verdict = policy_guard.check(reply, facts)
-        if not verdict.allowed:  # never expected: composed scripts pass; keep the pipeline's
+        final = guard_final_reply(reply, facts)
+        if final.refused:  # never expected: composed scripts pass; keep the pipeline's
             reply, citations = suggestion.reply, list(suggestion.citations)
-            verdict = policy_guard.check(reply, facts)
+            final = guard_final_reply(reply, facts)
+        reply, verdict = final.reply, final.verdict
         cited_id = citations[0].chunk_id if citations else None
         timings = {**suggestion.timings_ms, "turns": read_ms, "steps": _ms(t)}
         timings["total"] = _ms(started)
@@ -243,7 +245,7 @@ class ConversationAssistant:
                 continue
             if cond.ride_statuses or cond.days_min is not None or cond.days_max is not None:
                 continue
-            if "reason_question" in vocab.acts(normalise(chunk.script)):
+            if "reason_question" in vocab.acts(fold_width_case_spaces(chunk.script)):
                 return chunk.script, [_citation(chunk, 0.0), *citations]
         return None
 

@@ -17,7 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 from ingest.procedures import Step
 from policy_guard.facts import CaseFacts
 from policy_guard.verdict import Verdict

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from policy_guard.facts import CaseFacts
 from rag.conversation.vocabulary import AgentAct, ChatVocabulary, load_chat_vocabulary
-from rag.facts import QuestionFacts, normalise, read_question
+from rag.facts import QuestionFacts, fold_width_case_spaces, read_question
 from rag.readings import FactReading, Method
 
 EMAIL = "이메일 주소"  # the personal item that says where a statement goes
@@ -78,7 +78,7 @@ class _Reader:
     def run(self) -> None:
         refusal_given = notice_given = False
         for i, turn in enumerate(self.turns):
-            norm = normalise(turn.text)
+            norm = fold_width_case_spaces(turn.text)
             if turn.role == "agent":
                 acts = self.vocab.acts(norm)
                 self.acts.append(acts)

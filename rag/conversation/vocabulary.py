@@ -11,7 +11,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 
 AgentAct = Literal[
     "identity_question", "collection_notice", "recipient_question", "reason_question", "refusal"

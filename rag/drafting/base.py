@@ -31,6 +31,6 @@ class Drafter(Protocol):
 
     def draft(self, ctx: DraftContext, violations: Sequence[Violation] = ()) -> str:
         """A reply draft. ``violations`` are those of the previous draft (a revision request).
-        Raises ``ingest.errors.LLMError`` when a model endpoint fails, times out or answers
+        Raises ``core.errors.LLMError`` when a model endpoint fails, times out or answers
         something unusable."""
         ...

@@ -19,7 +19,7 @@ from rag.drafting.base import DraftContext
 from rag.script import (
     DISCLOSURE_PLACEHOLDERS,
     PLACEHOLDER_FIELDS,
-    Segment,
+    ScriptSentence,
     channel_variant,
     customer_script,
     fill_info_blank,
@@ -47,9 +47,11 @@ class Composition:
     removed_rules: tuple[str, ...] = ()  # rules whose sentences had to be dropped
 
 
-def _with_offsets(text: str, parts: Sequence[Segment]) -> list[tuple[int, int, Segment]]:
+def _with_offsets(
+    text: str, parts: Sequence[ScriptSentence]
+) -> list[tuple[int, int, ScriptSentence]]:
     """Each sentence with its character range in ``text`` (sentences appear in order)."""
-    out: list[tuple[int, int, Segment]] = []
+    out: list[tuple[int, int, ScriptSentence]] = []
     pos = 0
     for seg in parts:
         start = text.find(seg.text, pos)

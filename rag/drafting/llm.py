@@ -16,8 +16,8 @@ from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from ingest.errors import ConfigError, LLMError
-from ingest.settings import Settings
+from core.errors import ConfigError, LLMError
+from core.settings import Settings
 from policy_guard.verdict import Violation
 from rag.drafting.base import DraftContext
 from rag.drafting.prompts import PERSONAL_FIELDS, build_messages

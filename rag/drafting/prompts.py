@@ -18,6 +18,7 @@ from policy_guard.facts import CaseFacts
 from policy_guard.verdict import Violation
 from rag.contract import Hit
 from rag.drafting.base import DraftContext
+from rag.fact_fields import fact_fields
 
 log = logging.getLogger(__name__)
 
@@ -46,20 +47,22 @@ BASE_RULES = (
     "[[DRIVER_PHONE]] 같은 [[...]] 표시는 바꾸거나 지우지 말고 그대로 두세요.",
 )
 
-_FACT_LABELS: dict[str, str] = {
-    "service": "서비스",
-    "request": "요청 항목",
-    "ride_status": "운행 상태",
-    "days_since_ride": "탑승 후 경과일",
-    "history_available": "앱 이용기록 확인",
-    "reason": "요청 사유",
-    "driver_consent": "기사 동의(OB)",
-    "identity_verified": "본인 확인",
-    "withdrawn": "탈퇴고객",
-    "alt_recipient": "다른 이메일·성함 발급 요청",
-    "collection_consent": "개인정보 수집 동의",
-    "channel": "상담 채널",
-}
+#: The facts the model is told, in this order (labels from fact_fields.yaml); personal values
+#: are left out on purpose, and the hour count is the day count's other clock.
+_PROMPT_FACTS = (
+    "service",
+    "request",
+    "ride_status",
+    "days_since_ride",
+    "history_available",
+    "reason",
+    "driver_consent",
+    "identity_verified",
+    "withdrawn",
+    "alt_recipient",
+    "collection_consent",
+    "channel",
+)
 _VALUE_WORDS: dict[str, str] = {
     "driver_phone": "기사 연락처",
     "vehicle_plate": "차량번호",
@@ -99,7 +102,9 @@ def rule_lines() -> list[str]:
 def fact_lines(facts: CaseFacts) -> list[str]:
     """Known facts in Korean; personal values are left out on purpose."""
     lines = []
-    for field, label in _FACT_LABELS.items():
+    labels = fact_fields()
+    for field in _PROMPT_FACTS:
+        label = labels[field].label
         value = getattr(facts, field)
         if value is None:
             continue

@@ -26,7 +26,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 from policy_guard.facts import CaseFacts, Request, known_values
 
 Kind = Literal["fact", "signal", "mask", "family", "question"]

