@@ -244,10 +244,26 @@ def test_new_case_clears_the_chat(
     assert page.locator("#handoff-text").inner_text() == ""
     assert NAME not in page.locator("body").inner_text()
     assert page.evaluate("() => document.activeElement.id") == "turn-text"
-    nxt = "펫 운행완료된 건인데 기사님 연락처 알려주세요"
-    c.add_turns(nxt)
-    assert c.sent_assist()[-1]["conversation"] == [{"role": "customer", "text": nxt}]
+    # the next customer: a lost wallet and a plate, handed to another team with fields missing
+    nxt = [
+        ("customer", "펫 차량번호 알 수 있을까요"),
+        ("agent", "기사님 개인정보가 필요하신 사유를 말씀할 수 있으실까요?"),
+        ("customer", "지갑을 두고 내렸어요"),
+    ]
+    answer = c.add_turns(
+        "\n".join(f"{'고객' if r == 'customer' else '상담사'}: {t}" for r, t in nxt)
+    )
+    assert c.sent_assist()[-1]["conversation"] == [{"role": r, "text": t} for r, t in nxt]
     assert c.sent_assist()[-1].get("confirmed", []) == []
+    assert page.locator("#chat-log li").count() == len(nxt)
+    ticket = answer["handoff"]
+    assert ticket is not None and ticket["missing"], ticket
+    assert page.locator("#handoff-missing").is_visible()
+    shown_missing = page.locator("#handoff-fields .missing-field").all_inner_texts()
+    assert len(shown_missing) == len(ticket["missing"])
+    assert page.locator("#handoff-missing li").count() == len(ticket["missing"])
+    assert page.locator("#attachment").is_hidden()  # this ticket carries no personal data
+    c.shot(f"chat-next-{viewport['width']}")
     body = page.locator("body").inner_text()
     assert NAME not in body and EMAIL not in body
     assert not c.errors, c.errors

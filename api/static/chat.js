@@ -11,6 +11,9 @@ window.ChatPane = (function () {
   const SPEAKER = /^\s*(고객|상담사|customer|agent)\s*[:：]\s*/i;
   const ROLE_OF = { 고객: "customer", 상담사: "agent", customer: "customer", agent: "agent" };
 
+  // Hand-off field names that are no case fact (the form's list has no label for them).
+  const TICKET_LABELS = { ride_date: "이용일" };
+
   let turns = []; // [{role, text}] in order
 
   function el(tag, className, text) {
@@ -149,7 +152,8 @@ window.ChatPane = (function () {
 
   function renderAnswer(s, label) {
     renderStep(s ? s.step : null);
-    renderHandoff(s ? s.handoff : null, label || ((k) => k));
+    const named = (k) => TICKET_LABELS[k] || (label ? label(k) : k);
+    renderHandoff(s ? s.handoff : null, named);
   }
 
   // The ticket text only: the attachment is never part of what is copied.
