@@ -102,6 +102,14 @@ def _open_chat(browser: Any, live: LiveServer, viewport: dict[str, int], tmp: Pa
     return c
 
 
+def _role(page: Any) -> str:
+    return str(
+        page.evaluate(
+            "() => document.querySelector('.role-btn[aria-pressed=\"true\"]').dataset.role"
+        )
+    )
+
+
 VIEWPORTS = pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["1280x720", "800x900"])
 
 
@@ -163,7 +171,7 @@ def test_correcting_turn_marks_stale_then_refreshes(
     first = c.add_turns(PASTE)
     assert first["facts"]["days_since_ride"] == 3
     page.locator("#turn-text").fill(CORRECTION)
-    page.locator('input[name="turn-role"][value="customer"]').check()
+    page.locator('.role-btn[data-role="customer"]').click()
     with page.expect_response(lambda r: r.url.endswith("/v1/assist"), timeout=120_000) as info:
         page.locator("#turn-text").press("Control+Enter")
         # at once, before the debounced refresh: the old answer is marked stale, copy disabled
@@ -199,20 +207,27 @@ def test_keyboard_only_turns_with_roles(
         page.keyboard.press("Control+Enter")
     page.wait_for_function("() => !document.querySelector('#submit').disabled")
     # the role switches to the agent after a customer turn; the agent's question, by keyboard
-    assert page.locator('input[name="turn-role"][value="agent"]').is_checked()
+    assert _role(page) == "agent"
     page.keyboard.type(TRANSCRIPT[1][1])
     page.keyboard.press("Control+Enter")
-    # after the agent's turn the customer is next; the role is chosen by keyboard too:
-    # Shift+Tab to the radio group, arrows between 고객 and 상담사
-    assert page.locator('input[name="turn-role"][value="customer"]').is_checked()
+    # after the agent's turn the customer is next; the role is also chosen by keyboard:
+    # Shift+Tab to the role buttons (Space presses one) or Alt+R from the message box
+    assert _role(page) == "customer"
     page.keyboard.press("Shift+Tab")
-    assert page.evaluate("() => document.activeElement.name") == "turn-role"
-    page.keyboard.press("ArrowRight")
-    assert page.locator('input[name="turn-role"][value="agent"]').is_checked()
-    page.keyboard.press("ArrowLeft")
-    assert page.locator('input[name="turn-role"][value="customer"]').is_checked()
+    assert page.evaluate("() => document.activeElement.dataset.role") == "agent"
+    page.keyboard.press("Space")
+    assert _role(page) == "agent"
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => document.activeElement.dataset.role") == "customer"
+    page.keyboard.press("Space")
+    assert _role(page) == "customer"
+    page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.id") == "turn-text"
+    page.keyboard.press("Alt+R")
+    assert _role(page) == "agent"
+    page.keyboard.press("Alt+R")
+    assert _role(page) == "customer"
     page.keyboard.type(TRANSCRIPT[2][1])
     with page.expect_response(lambda r: r.url.endswith("/v1/assist"), timeout=120_000) as info:
         page.keyboard.press("Control+Enter")

@@ -543,6 +543,7 @@
       KeyN: onNewCase,
       KeyC: onCopy,
       KeyK: C.copyTicket,
+      KeyR: () => C.active() && C.toggleRole(),
       KeyG: () => onFeedback("up"),
       KeyB: () => onFeedback("down"),
       Digit1: () => onMode(false),
@@ -620,6 +621,9 @@
     $("copy-ticket").addEventListener("click", C.copyTicket);
     $("mode-question").addEventListener("click", () => onMode(false));
     $("mode-chat").addEventListener("click", () => onMode(true));
+    document.querySelectorAll(".role-btn").forEach((b) => {
+      b.addEventListener("click", () => C.setRole(b.dataset.role));
+    });
     $("thumbs-up").addEventListener("click", () => onFeedback("up"));
     $("thumbs-down").addEventListener("click", () => onFeedback("down"));
     $("question").addEventListener("input", onQuestionInput);

@@ -57,8 +57,18 @@ window.ChatPane = (function () {
   }
 
   function chosenRole() {
-    const checked = document.querySelector('input[name="turn-role"]:checked');
-    return checked ? checked.value : "customer";
+    const pressed = document.querySelector('.role-btn[aria-pressed="true"]');
+    return pressed ? pressed.dataset.role : "customer";
+  }
+
+  function setRole(role) {
+    document.querySelectorAll(".role-btn").forEach((b) => {
+      b.setAttribute("aria-pressed", String(b.dataset.role === role));
+    });
+  }
+
+  function toggleRole() {
+    setRole(chosenRole() === "customer" ? "agent" : "customer");
   }
 
   // The n-th turn of its speaker, as the agent counts them ("3번째 고객 메시지").
@@ -99,17 +109,14 @@ window.ChatPane = (function () {
     box.value = "";
     renderLog();
     // After a customer turn the agent usually answers next, and the other way round.
-    const next = added[added.length - 1].role === "customer" ? "agent" : "customer";
-    const radio = document.querySelector(`input[name="turn-role"][value="${next}"]`);
-    if (radio) radio.checked = true;
+    setRole(added[added.length - 1].role === "customer" ? "agent" : "customer");
     return { added: added.length, customer: added.some((t) => t.role === "customer") };
   }
 
   function clear() {
     turns = [];
     $("turn-text").value = "";
-    const radio = document.querySelector('input[name="turn-role"][value="customer"]');
-    if (radio) radio.checked = true;
+    setRole("customer");
     renderLog();
     renderAnswer(null);
   }
@@ -178,6 +185,7 @@ window.ChatPane = (function () {
     $("question-pane").hidden = chat;
     $("mode-chat").setAttribute("aria-pressed", String(chat));
     $("mode-question").setAttribute("aria-pressed", String(!chat));
+    $("chat-shortcuts").hidden = !chat;
     (chat ? $("turn-text") : $("question")).focus();
   }
 
@@ -193,5 +201,7 @@ window.ChatPane = (function () {
     renderAnswer,
     copyTicket,
     setMode,
+    setRole,
+    toggleRole,
   };
 })();
