@@ -145,11 +145,16 @@
   }
 
   // ---- conflicts: the question states a fact that differs from a form field
+  // What the agent calls the text side of a conflict: the question, or the chat.
+  function textName() {
+    return state.lastRequest && state.lastRequest.conversation ? "대화" : "질문";
+  }
+
   function takeText(c) {
     const ctl = F.get(c.fact);
     if (ctl) ctl.write(c.text);
     state.confirmed.delete(c.fact);
-    resolved(c.fact, `질문 값 ${shownValue(c.fact, c.text)} 적용함`);
+    resolved(c.fact, `${textName()} 값 ${shownValue(c.fact, c.text)} 적용함`);
   }
 
   function keepConsole(c) {
@@ -176,12 +181,12 @@
       el(
         "p",
         "conflict-text",
-        `${F.label(c.fact)}: 질문 ${shownValue(c.fact, c.text)}${said ? ` (“${said}”)` : ""} ≠ ` +
+        `${F.label(c.fact)}: ${textName()} ${shownValue(c.fact, c.text)}${said ? ` (“${said}”)` : ""} ≠ ` +
           `입력 ${shownValue(c.fact, c.console)} · 답변에는 더 제한적인 ` +
           `${shownValue(c.fact, c.applied)}를 적용했습니다`,
       ),
     );
-    const takeBtn = el("button", "btn btn-small btn-secondary", `질문 값 적용 (${shownValue(c.fact, c.text)})`);
+    const takeBtn = el("button", "btn btn-small btn-secondary", `${textName()} 값 적용 (${shownValue(c.fact, c.text)})`);
     takeBtn.type = "button";
     takeBtn.addEventListener("click", () => takeText(c));
     const keepBtn = el("button", "btn btn-small btn-secondary", `입력 값 유지 (${shownValue(c.fact, c.console)})`);
@@ -200,7 +205,7 @@
       note.hidden = true;
       return;
     }
-    note.append(el("strong", "", `질문과 상담 정보가 ${conflicts.length}건 다릅니다. 하나를 고른 뒤 다시 요청하세요.`));
+    note.append(el("strong", "", `${textName() === "대화" ? "대화와" : "질문과"} 상담 정보가 ${conflicts.length}건 다릅니다. 하나를 고른 뒤 다시 요청하세요.`));
     conflicts.forEach((c) => {
       note.append(conflictBox(c));
       const ctl = F.get(c.fact);
