@@ -6,6 +6,8 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const F = window.CaseFields;
+  const C = window.ChatPane;
+  const REFRESH_AFTER_MS = 400; // a new customer turn waits this long for the next one
   const KEY_STORAGE = "agent-assist-api-key";
   const HEALTH_EVERY_MS = 5000;
 
@@ -28,6 +30,7 @@
     lastRequestId: null,
     stale: false,
     inflight: null, // AbortController of the request in flight
+    refreshTimer: null, // the pending refresh after a new customer turn
   };
 
   // ---- HTTP
@@ -66,7 +69,9 @@
 
   // ---- the request the page would send now
   function currentRequest() {
-    const body = { question: $("question").value, case: F.collect() };
+    const body = C.active()
+      ? { conversation: C.conversation(), case: F.collect() }
+      : { question: $("question").value, case: F.collect() };
     if (state.confirmed.size) body.confirmed = Array.from(state.confirmed).sort();
     return body;
   }
@@ -90,18 +95,26 @@
       .join("");
   }
 
-  function quote(span) {
-    if (!Array.isArray(span) || !state.lastRequest) return "";
-    return state.lastRequest.question.slice(span[0], span[1]);
+  // The words a fact was read from: in the question, or in the chat turn it names.
+  function quote(p) {
+    if (!p || !Array.isArray(p.span) || !state.lastRequest) return "";
+    if (state.lastRequest.conversation) return C.quote(p.turn, p.span);
+    return state.lastRequest.question.slice(p.span[0], p.span[1]);
   }
 
   function sourceText(p) {
     if (!p) return "";
     const source = p.source || p.origin;
-    if (p.method === "confirmation") return "콘솔 (상담사 확인)";
+    const chat = Boolean(state.lastRequest && state.lastRequest.conversation);
+    // In a chat a confirmation is the customer's answer to the agent's own question.
+    if (p.method === "confirmation" && !(chat && Number.isInteger(p.turn))) return "콘솔 (상담사 확인)";
     if (source === "console") return "콘솔";
     if (source === "default") return "기본값";
-    const q = quote(p.span);
+    const q = quote(p);
+    if (chat && Number.isInteger(p.turn)) {
+      const answer = p.method === "confirmation" ? " (상담사 질문에 대한 답)" : "";
+      return (q ? `${C.turnName(p.turn)} “${q}”` : C.turnName(p.turn)) + answer;
+    }
     const turn = Number.isInteger(p.turn) ? ` (${p.turn + 1}번째 메시지)` : "";
     return q ? `질문 “${q}”${turn}` : `질문${turn}`;
   }
@@ -117,6 +130,7 @@
     $("result").classList.toggle("stale", stale);
     $("stale-note").hidden = !stale;
     $("copy").disabled = stale || !canCopy();
+    $("copy-ticket").disabled = stale;
   }
 
   function canCopy() {
@@ -131,11 +145,16 @@
   }
 
   // ---- conflicts: the question states a fact that differs from a form field
+  // What the agent calls the text side of a conflict: the question, or the chat.
+  function textName() {
+    return state.lastRequest && state.lastRequest.conversation ? "대화" : "질문";
+  }
+
   function takeText(c) {
     const ctl = F.get(c.fact);
     if (ctl) ctl.write(c.text);
     state.confirmed.delete(c.fact);
-    resolved(c.fact, `질문 값 ${shownValue(c.fact, c.text)} 적용함`);
+    resolved(c.fact, `${textName()} 값 ${shownValue(c.fact, c.text)} 적용함`);
   }
 
   function keepConsole(c) {
@@ -157,17 +176,17 @@
   function conflictBox(c) {
     const box = el("div", "conflict");
     box.dataset.conflict = c.fact;
-    const said = quote(c.span);
+    const said = quote(c);
     box.append(
       el(
         "p",
         "conflict-text",
-        `${F.label(c.fact)}: 질문 ${shownValue(c.fact, c.text)}${said ? ` (“${said}”)` : ""} ≠ ` +
+        `${F.label(c.fact)}: ${textName()} ${shownValue(c.fact, c.text)}${said ? ` (“${said}”)` : ""} ≠ ` +
           `입력 ${shownValue(c.fact, c.console)} · 답변에는 더 제한적인 ` +
           `${shownValue(c.fact, c.applied)}를 적용했습니다`,
       ),
     );
-    const takeBtn = el("button", "btn btn-small btn-secondary", `질문 값 적용 (${shownValue(c.fact, c.text)})`);
+    const takeBtn = el("button", "btn btn-small btn-secondary", `${textName()} 값 적용 (${shownValue(c.fact, c.text)})`);
     takeBtn.type = "button";
     takeBtn.addEventListener("click", () => takeText(c));
     const keepBtn = el("button", "btn btn-small btn-secondary", `입력 값 유지 (${shownValue(c.fact, c.console)})`);
@@ -186,7 +205,7 @@
       note.hidden = true;
       return;
     }
-    note.append(el("strong", "", `질문과 상담 정보가 ${conflicts.length}건 다릅니다. 하나를 고른 뒤 다시 요청하세요.`));
+    note.append(el("strong", "", `${textName() === "대화" ? "대화와" : "질문과"} 상담 정보가 ${conflicts.length}건 다릅니다. 하나를 고른 뒤 다시 요청하세요.`));
     conflicts.forEach((c) => {
       note.append(conflictBox(c));
       const ctl = F.get(c.fact);
@@ -294,11 +313,13 @@
     const refused = s.refused || [];
     $("refused").replaceChildren(
       ...refused.map((r) => {
-        const said = quote(r.span);
+        const said = quote(r);
+        const where = state.lastRequest && state.lastRequest.conversation && Number.isInteger(r.turn);
         return el(
           "li",
           "",
-          `${F.label(r.fact)} = ${shownValue(r.fact, r.value)}${said ? ` (“${said}”)` : ""} · ${r.reason}`,
+          `${F.label(r.fact)} = ${shownValue(r.fact, r.value)}${said ? ` (“${said}”)` : ""}` +
+            `${where ? ` · ${C.turnName(r.turn)}` : ""} · ${r.reason}`,
         );
       }),
     );
@@ -323,6 +344,7 @@
     renderViolations(s);
     renderCitations(s);
     renderFacts(s);
+    C.renderAnswer(s, F.label);
     $("thumbs-up").setAttribute("aria-pressed", "false");
     $("thumbs-down").setAttribute("aria-pressed", "false");
     $("feedback-status").textContent = "";
@@ -344,8 +366,14 @@
   // ---- actions
   async function onSubmit(event) {
     if (event) event.preventDefault();
+    clearTimeout(state.refreshTimer);
     const body = currentRequest();
-    if (!body.question.trim()) {
+    if (body.conversation && !C.hasCustomer()) {
+      showError("고객 메시지를 하나 이상 추가하세요.");
+      $("turn-text").focus();
+      return;
+    }
+    if (body.question !== undefined && !body.question.trim()) {
       showError("문의 내용을 입력하세요.");
       $("question").focus();
       return;
@@ -358,7 +386,7 @@
     $("submit").textContent = "답변 만드는 중…";
     $("output").setAttribute("aria-busy", "true");
     try {
-      const res = await postJSON("/v1/suggest", body, ctrl.signal);
+      const res = await postJSON(body.conversation ? "/v1/assist" : "/v1/suggest", body, ctrl.signal);
       if (ctrl.signal.aborted) return;
       if (!res.ok) {
         showError(errorMessage(res.status, res.data));
@@ -404,9 +432,12 @@
   async function onFeedback(rating) {
     if (!state.lastSuggestion || $("result").hidden) return;
     const s = state.lastSuggestion;
+    const asked = state.lastRequest.conversation
+      ? state.lastRequest.conversation.filter((t) => t.role === "customer").map((t) => t.text).join("\n")
+      : state.lastRequest.question;
     const body = {
       rating,
-      question: state.lastRequest.question,
+      question: asked.slice(-state.maxChars),
       reply: s.reply,
       case: state.lastRequest.case,
       chunk_ids: (s.citations || []).map((c) => c.chunk_id).filter(Boolean),
@@ -422,6 +453,8 @@
   function onNewCase() {
     if (state.inflight) state.inflight.abort();
     state.inflight = null;
+    clearTimeout(state.refreshTimer);
+    C.clear();
     $("question").value = "";
     F.clearAll();
     state.confirmed.clear();
@@ -443,7 +476,29 @@
     $("submit").textContent = "추천 답변 받기";
     $("output").setAttribute("aria-busy", "false");
     updateCount();
-    $("question").focus();
+    (C.active() ? $("turn-text") : $("question")).focus();
+  }
+
+  // ---- the chat: a new customer turn makes the answer stale and asks again shortly after;
+  // a newer turn within the wait (or while a request is out) supersedes it.
+  function onAddTurn() {
+    const { added, customer } = C.addFromInput();
+    if (!added) {
+      $("turn-text").focus();
+      return;
+    }
+    onInputsChanged();
+    if (customer) {
+      clearTimeout(state.refreshTimer);
+      state.refreshTimer = setTimeout(() => onSubmit(), REFRESH_AFTER_MS);
+    }
+    $("turn-text").focus();
+  }
+
+  function onMode(chat) {
+    if (C.active() === chat) return;
+    C.setMode(chat);
+    onInputsChanged();
   }
 
   // ---- the question box: the newest text matters most, so a long paste keeps its end
@@ -473,6 +528,11 @@
   // ---- keyboard
   function onKeydown(e) {
     const inForm = e.target instanceof Element && e.target.closest("#ask-form");
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target === $("turn-text")) {
+      e.preventDefault();
+      onAddTurn();
+      return;
+    }
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && inForm) {
       e.preventDefault();
       $("ask-form").requestSubmit();
@@ -484,7 +544,16 @@
       return;
     }
     if (!e.altKey || e.ctrlKey || e.metaKey) return;
-    const action = { KeyN: onNewCase, KeyC: onCopy, KeyG: () => onFeedback("up"), KeyB: () => onFeedback("down") }[e.code];
+    const action = {
+      KeyN: onNewCase,
+      KeyC: onCopy,
+      KeyK: C.copyTicket,
+      KeyR: () => C.active() && C.toggleRole(),
+      KeyG: () => onFeedback("up"),
+      KeyB: () => onFeedback("down"),
+      Digit1: () => onMode(false),
+      Digit2: () => onMode(true),
+    }[e.code];
     if (action) {
       e.preventDefault();
       action();
@@ -553,6 +622,13 @@
     $("case-flags").addEventListener("change", (e) => forgetConfirmation(e));
     $("copy").addEventListener("click", onCopy);
     $("new-case").addEventListener("click", onNewCase);
+    $("add-turn").addEventListener("click", onAddTurn);
+    $("copy-ticket").addEventListener("click", C.copyTicket);
+    $("mode-question").addEventListener("click", () => onMode(false));
+    $("mode-chat").addEventListener("click", () => onMode(true));
+    document.querySelectorAll(".role-btn").forEach((b) => {
+      b.addEventListener("click", () => C.setRole(b.dataset.role));
+    });
     $("thumbs-up").addEventListener("click", () => onFeedback("up"));
     $("thumbs-down").addEventListener("click", () => onFeedback("down"));
     $("question").addEventListener("input", onQuestionInput);
