@@ -30,9 +30,10 @@ from rag.selection import Selection
 #: retrieval is low-margin and the dense ranking is awaited.
 LOW_MARGIN_RATIO = 0.8
 #: Two fitting situations closer than this are a near tie that the retrieval rank breaks, so
-#: the fused rank may break it the other way (measured: the differing choices lead by 0.025
-#: and 0.030; docs/retrieval.md).
-NEAR_TIE = 0.05
+#: the fused rank may break it the other way. 0.2 is what two situations at ranks 2 and 3 gain
+#: or lose by trading places (RETRIEVAL_WEIGHT / (1 + rank)); measured differing choices led by
+#: 0.025, 0.030 and 0.1 (docs/retrieval.md).
+NEAR_TIE = 0.2
 
 
 class PendingSearch(Protocol):
