@@ -15,7 +15,7 @@ from console_page import CHROMIUM, CHROMIUM_ARGS, NARROW, WIDE, Console
 from http_server import LiveServer, serve_app, wait_healthy
 
 from api.app import create_app
-from ingest.settings import Settings
+from core.settings import Settings
 
 pytestmark = [
     pytest.mark.slow,
