@@ -3,8 +3,10 @@ launch options, and a page wrapper that records the /v1/suggest bodies the page 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,19 @@ CHROMIUM_ARGS = [
 ]
 WIDE = {"width": 1280, "height": 720}
 NARROW = {"width": 800, "height": 900}
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's headless Chromium driven by Playwright, closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def digits(text: str) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from console_page import CHROMIUM, CHROMIUM_ARGS, WIDE, Console, digits
+from console_page import CHROMIUM, WIDE, Console, chromium, digits
 from http_server import LiveServer, serve_app, wait_healthy
 
 from api.app import create_app
@@ -50,14 +50,8 @@ def live(indexed_settings: Settings) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def test_health_badge_turns_red_when_the_service_stops(

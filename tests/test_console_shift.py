@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from console_page import CHROMIUM, CHROMIUM_ARGS, NARROW, WIDE, Console, digits
+from console_page import CHROMIUM, NARROW, WIDE, Console, chromium, digits
 from http_server import LiveServer, serve_app, wait_healthy
 
 from api.app import create_app
@@ -50,14 +50,8 @@ def live(indexed_settings: Settings) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def _open(browser: Any, live: LiveServer, viewport: dict[str, int], tmp_path: Path) -> Console:
