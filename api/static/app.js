@@ -416,16 +416,7 @@
   async function onCopy() {
     if ($("copy").disabled || $("result").hidden) return;
     const text = $("reply").textContent; // text nodes keep the script's newlines
-    try {
-      await navigator.clipboard.writeText(text);
-    } catch (_) {
-      const area = document.createElement("textarea");
-      area.value = text;
-      document.body.append(area);
-      area.select();
-      document.execCommand("copy");
-      area.remove();
-    }
+    await window.copyText(text);
     $("copy-status").textContent = "복사했습니다";
   }
 

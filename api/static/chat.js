@@ -167,16 +167,7 @@ window.ChatPane = (function () {
   async function copyTicket() {
     if ($("handoff").hidden || $("copy-ticket").disabled) return;
     const text = $("handoff-text").textContent;
-    try {
-      await navigator.clipboard.writeText(text);
-    } catch (_) {
-      const area = document.createElement("textarea");
-      area.value = text;
-      document.body.append(area);
-      area.select();
-      document.execCommand("copy");
-      area.remove();
-    }
+    await window.copyText(text);
     $("ticket-status").textContent = "티켓 본문을 복사했습니다";
   }
 
