@@ -59,8 +59,6 @@ class FactField(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> FactField:
-        if self.values and self.values_from:
-            raise ValueError("either values or values_from, not both")
         if (self.kind == "enum") != bool(self.values or self.values_from):
             raise ValueError("an enum lists its values (or values_from), and only an enum does")
         if self.restrictive in ("true", "false") and self.kind != "bool":
@@ -84,7 +82,8 @@ class FactField(BaseModel):
         if self.values_from is None:
             return dict(self.values)
         terms = getattr(load_vocabulary(), self.values_from)
-        return {term.id: term.label for term in terms}
+        # `values` beside `values_from` adds what no heading names (a reason of "기타").
+        return {**{term.id: term.label for term in terms}, **self.values}
 
     def may_set(self, origin: str, value: Any) -> bool:
         """Whether a statement from ``origin`` may set this fact to ``value``: freely from

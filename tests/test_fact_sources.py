@@ -371,3 +371,5 @@ def test_http_fields_come_from_the_vocabulary(live: LiveServer) -> None:
     requests = {v["value"] for v in by_name["request"]["values"]}
     assert {"driver_phone", "usage_statement", "fare_refund"} <= requests
     assert {"pet", "daeri", "taxi"} <= {v["value"] for v in by_name["service"]["values"]}
+    # Every contract value has its option, the one no heading names ("기타") included.
+    assert {"lost_item", "other"} <= {v["value"] for v in by_name["reason"]["values"]}

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import get_args
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from policy_guard.facts import CaseFacts
+from policy_guard.rule_table import FactName
 from policy_guard.verdict import Violation
 from rag.contract import Hit
 from rag.drafting.base import DraftContext
@@ -47,44 +49,10 @@ BASE_RULES = (
     "[[DRIVER_PHONE]] 같은 [[...]] 표시는 바꾸거나 지우지 말고 그대로 두세요.",
 )
 
-#: The facts the model is told, in this order (labels from fact_fields.yaml); personal values
-#: are left out on purpose, and the hour count is the day count's other clock.
-_PROMPT_FACTS = (
-    "service",
-    "request",
-    "ride_status",
-    "days_since_ride",
-    "history_available",
-    "reason",
-    "driver_consent",
-    "identity_verified",
-    "withdrawn",
-    "alt_recipient",
-    "collection_consent",
-    "channel",
-)
-_VALUE_WORDS: dict[str, str] = {
-    "driver_phone": "기사 연락처",
-    "vehicle_plate": "차량번호",
-    "driver_name": "기사 이름",
-    "driver_account": "기사 계좌번호",
-    "usage_statement": "이용내역서",
-    "in_progress": "운행중",
-    "completed": "운행완료",
-    "cancelled_before_dispatch": "배차 전 취소",
-    "cancelled_after_dispatch": "배차 후 취소",
-    "stopped_by_passenger_report": "승객 신고로 중단",
-    "stopped_by_driver_report": "기사 신고로 중단",
-    "lost_item": "분실물",
-    "accident": "운행 중 사고",
-    "unpaid_fare": "운임 미지급 하차",
-    "custom_reservation": "맞춤예약",
-    "other": "기타",
-    "chat": "채팅",
-    "phone": "전화",
-    "True": "예",
-    "False": "아니오",
-}
+#: The facts the model is told, in this order (labels and value words from fact_fields.yaml);
+#: personal values are left out on purpose, and the hour count is the day count's other clock.
+_PROMPT_FACTS: tuple[str, ...] = get_args(FactName)
+_YES_NO = {True: "예", False: "아니오"}
 
 
 def rule_lines() -> list[str]:
@@ -108,7 +76,9 @@ def fact_lines(facts: CaseFacts) -> list[str]:
         value = getattr(facts, field)
         if value is None:
             continue
-        shown = _VALUE_WORDS.get(str(value), str(value))
+        shown = (
+            _YES_NO[value] if isinstance(value, bool) else labels[field].choices().get(value, value)
+        )
         if field == "days_since_ride":
             shown = f"{value}일"
         lines.append(f"- {label}: {shown}")
