@@ -35,6 +35,8 @@ class ChatCase(BaseModel):
     expect_facts: dict[str, Any] = Field(default_factory=dict)
     include_any: list[list[str]] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+    #: The playbook file the reply must cite first (unchecked when absent).
+    source: str | None = None
     expect_handoff: dict[str, Any] | None = None
     tags: list[str] = Field(default_factory=list)
     origin: str = ""
@@ -142,6 +144,9 @@ def run_chats(assistant: Assistant, cases: Sequence[ChatCase]) -> list[ChatResul
             else:
                 result.wrong_facts[fact] = [want, got]
         result.reply_problems = _reply_problems(case, out.reply)
+        cited = out.citations[0].source if out.citations else None
+        if case.source is not None and cited != case.source:
+            result.reply_problems.append(f"cites {cited!r}, not {case.source!r}")
         result.reply_ok = not result.reply_problems
         _check_handoff(case, result, out.handoff, [])
         results.append(result)

@@ -47,3 +47,30 @@ def test_personal_data_in_a_ticket_is_counted() -> None:
     check_handoff(case, leaky, _ticket("[t] 홍길동 a@b.kr", {"호출 앱": "둘 다"}), [])
     assert leaky.personal_in_ticket == 2 and leaky.fields_right == 0
     assert chat_metrics([clean, leaky])["personal_in_ticket_text"] == 2
+
+
+class _Cites:
+    """An assistant whose reply cites one playbook file."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def assist(self, request: object) -> object:
+        from types import SimpleNamespace
+
+        from rag.contract import Citation
+
+        cite = Citation(source=self.source, section="Q1", score=1.0)
+        return SimpleNamespace(step=None, reply="네", facts=None, handoff=None, citations=[cite])
+
+
+def test_a_chat_that_names_its_playbook_fails_when_another_is_cited() -> None:
+    from evals.chats import run_chats
+
+    case = ChatCase.model_validate(
+        {"id": "c", "conversation": [{"role": "customer", "text": "안녕"}], "source": "a.txt"}
+    )
+    assert run_chats(_Cites("a.txt"), [case])[0].reply_ok
+    wrong = run_chats(_Cites("b.txt"), [case])[0]
+    assert not wrong.reply_ok
+    assert any("b.txt" in p for p in wrong.reply_problems)
