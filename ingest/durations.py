@@ -97,7 +97,19 @@ FIXED_DAYS: Final[tuple[tuple[int, str], ...]] = (
 _PART_OF_DAY = r"(?:\s*(?:아침|오전|오후|저녁|밤|새벽|낮|점심|중))?"
 #: "D+2": the agents' day count after the ride.
 _D_PLUS = re.compile(r"(?<![a-z])d ?\+ ?(?P<n>\d{1,4})(?!\d)")
-_ENGLISH_HOURS = re.compile(r"(?P<n>\d{1,4})\s*(?P<u>hours?|hrs?|days?|weeks?)\s+ago")
+_ENGLISH_HOURS = re.compile(
+    r"(?P<n>\d{1,4})\s*(?P<u>hours?|hrs?|days?|weeks?|months?|years?|yrs?)\s+ago"
+)
+
+_ENGLISH_UNIT_HOURS = {
+    "hour": 1,
+    "hr": 1,
+    "day": 24,
+    "week": 168,
+    "month": UNIT_HOURS["개월"],
+    "year": UNIT_HOURS["년"],
+    "yr": UNIT_HOURS["년"],
+}
 
 _SINO = r"(?:[이삼사오육칠팔구]?십[일이삼사오육칠팔구]?|[일이삼사오육칠팔구])"
 _NATIVE = "|".join(sorted(NATIVE_COUNTS, key=len, reverse=True))
@@ -112,6 +124,8 @@ _COUNTED = re.compile(
     + r")"
 )
 _NOT_NATIVE = frozenset({"일", "년", "분"})
+#: What may stand between the parts of one compound duration ("1년 3개월", "1년하고 3개월").
+_COMPOUND_GAP = re.compile(r"\s{0,2}(?:하고|와|과|및)?\s{0,2}")
 _DAY_WORD = re.compile(r"(?<![가-힣])(?P<word>" + "|".join(DAY_WORDS) + r")")
 _RELATION = re.compile(
     _FILLER + "(?P<rel>" + "|".join(f"(?P<{name}>{forms})" for name, forms in RELATIONS) + ")"
@@ -195,6 +209,23 @@ def _amounts(text: str) -> Iterator[tuple[int, int, int, str]]:
         yield m.start(), m.end(), DAY_WORDS[m.group("word")] * 24, "day"
 
 
+def _compound(text: str) -> list[tuple[int, int, int, str]]:
+    """Counted amounts with adjacent ones summed: "1년 3개월", "2시간 30분", "1주 2일" state
+    one age (the relation follows the last part); overlapping readings keep the longer one."""
+    amounts = sorted(_amounts(text), key=lambda a: (a[0], -(a[1] - a[0])))
+    out: list[tuple[int, int, int, str]] = []
+    for start, end, hours, unit in amounts:
+        if out and start < out[-1][1]:
+            continue
+        if out and _COMPOUND_GAP.fullmatch(text[out[-1][1] : start]) and hours < out[-1][2]:
+            first = out.pop()
+            # The finer unit decides how the sum is kept (hours for "2시간 30분").
+            out.append((first[0], end, first[2] + hours, unit))
+            continue
+        out.append((start, end, hours, unit))
+    return out
+
+
 def normal(text: str) -> str:
     """Full-width digits folded (１４일 → 14일), lower case; offsets unchanged for Korean."""
     return "".join(
@@ -206,15 +237,16 @@ def read_durations(text: str) -> list[Duration]:
     """Every duration in ``text`` with a relation, in order of position. Overlapping readings
     keep the longer one ("일주일" is one week, not also "일" + "주일")."""
     found: list[Duration] = []
-    for start, end, hours, unit in _amounts(text):
+    for start, end, hours, unit in _compound(text):
         after_since = bool(_SINCE.search(text[max(0, start - 4) : start]))
         rel = _relation(text, end, after_since)
         if rel is not None:
             found.append(Duration(start, rel[1], hours, unit, rel[0]))
     for m in _ENGLISH_HOURS.finditer(text):
         unit = m.group("u")
-        per = 1 if unit.startswith(("hour", "hr")) else 24 if unit.startswith("day") else 168
-        found.append(Duration(m.start(), m.end(), int(m.group("n")) * per, "시간", "ago"))
+        per = _ENGLISH_UNIT_HOURS[unit.rstrip("s")]
+        kept_as = "시간" if per == 1 else "일"
+        found.append(Duration(m.start(), m.end(), int(m.group("n")) * per, kept_as, "ago"))
     for m in _D_PLUS.finditer(text):
         found.append(Duration(m.start(), m.end(), int(m.group("n")) * 24, "day", "ago"))
     for days, pattern in FIXED_DAYS:

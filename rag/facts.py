@@ -242,7 +242,9 @@ def read_question(question: str, today: date | None = None) -> QuestionFacts:
     injection = bool(_signal("signal.injection").search(text))
     values: dict[str, Any] = {}
     ages = read_ages(text, today)
-    age = ages[0] if ages else None
+    # "사흘 전 아니고 이틀 전": a corrected age is no reading of the ride's age.
+    stated = [a for a in ages if not is_negated((a.start, a.end), reader.scopes(), "copula")]
+    age = stated[0] if stated else None
 
     _request(reader, values)
     reader.take("service", reader.earliest(_facts("service")), values)

@@ -62,10 +62,10 @@ _BOUNDARY_TAGS = frozenset({"EF", "SF"})
 _NOMINALISERS = frozenset({"것", "거"})
 #: Particles that coordinate nouns even when Kiwi tags them JX ("분실물 건이나 사고").
 _COORDINATORS = frozenset(
-    {"이나", "나", "랑", "이랑", "와", "과", "하고", "이며", "며", "이든", "든"}
+    {"이나", "나", "랑", "이랑", "와", "과", "하고", "이며", "며", "이든", "든", "도"}
 )
 #: Nouns that act as bound nouns after a noun ("분실물 건", "사고 관련").
-_BOUND_LIKE = frozenset({"건", "쪽", "관련", "문제", "때문", "중"})
+_BOUND_LIKE = frozenset({"건", "쪽", "관련", "문제", "때문", "중", "전", "후", "째"})
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,14 @@ AGES: list[tuple[str, int | None, int | None, str | None]] = [
     ("1년 넘은 기록", 366, None, "1년 넘은"),
     ("일 년 지났어요", 365, None, "일 년 지났"),
     ("2년 전", 730, None, "2년 전"),
+    # compound amounts: one age, the relation after the last part
+    ("1년 3개월 전 기록", 455, None, "1년 3개월 전"),
+    ("1년하고 두 달 지났어요", 425, None, "1년하고 두 달 지났"),
+    ("1주 2일 지남", 9, None, "1주 2일 지남"),
+    ("2시간 30분 전에 내림", 0, 2, "2시간 30분 전"),
+    ("13 months ago", 390, None, "13 months ago"),
+    ("2 years ago", 730, None, "2 years ago"),
+    ("3 days ago", 3, None, "3 days ago"),
     # the count after "지"
     ("탄 지 이틀 됐대요", 2, None, "이틀 됐"),
     ("이용한 지 3일 넘었대요", 4, None, "3일 넘었"),

@@ -149,6 +149,33 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
     ("기사님한테 차량번호 받아야 한대요", {"request": "vehicle_plate"}),
     ("기사님께서 먼저 연락 주셨대요", {"request": None}),
     ("탑승 내역 저장하고 싶대요", {"request": "usage_statement"}),
+    # the account is gone: a withdrawn customer, whatever the verb
+    ("카카오 계정을 정리한 분이 예전 내역을 원하세요", {"withdrawn": True}),
+    ("아이디 삭제했다고 하시네요", {"withdrawn": True}),
+    ("회원에서 빠졌대요", {"withdrawn": True}),
+    ("the customer closed the account last year", {"withdrawn": True}),
+    ("계정 삭제하면 기록도 없어지나요", {"withdrawn": None}),
+    # the registered mail cannot be used: another recipient
+    ("예전 메일은 막혔대요", {"alt_recipient": True}),
+    ("다른 곳에 받고 싶대요", {"alt_recipient": True}),
+    ("please use another email", {"alt_recipient": True}),
+    # the channel, in agents' shorthand
+    ("카카오톡 상담 들어왔어요", {"channel": "chat"}),
+    ("콜 고객이에요", {"channel": "phone"}),
+    ("customer is on the phone now", {"channel": "phone"}),
+    # the record cannot be opened
+    ("이전 이용 건들이 다 사라졌대요", {"history_available": False}),
+    ("앱이 안 열려서 확인을 못 한대요", {"history_available": False}),
+    # reports that stopped the ride, however they are written
+    ("중단 건인데 (승객 신고) 확인돼요", {"ride_status": "stopped_by_passenger_report"}),
+    ("기사님이 도중에 신고해서 끝난 운행", {"ride_status": "stopped_by_driver_report"}),
+    ("ride stopped by passenger report", {"ride_status": "stopped_by_passenger_report"}),
+    # a correction, and a list under one negation
+    ("닷새 전이 아니라 나흘 전이래요", {"days_since_ride": 4}),
+    ("분실물도 아니고 사고도 아니래요", {"reason": None}),
+    ("사고도 분실물도 아니고 그냥 궁금하대요", {"reason": "other"}),
+    # compound ages
+    ("1년 2개월 전에 부른 대리", {"days_since_ride": 425}),
 ]
 
 
