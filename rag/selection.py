@@ -192,6 +192,10 @@ def fit_conditions(
     implied = dict(signals.implied_requests).get(facts.reason or "")
     if facts.request is None and not strict and implied is not None and implied in cond.requests:
         tally.match("request", MATCH_WEIGHT / len(cond.requests) ** 0.5)
+    elif not strict and _serves_reason(cond, facts):
+        # "분실물 때문에 기사님께 연락하고 싶대요" in a lost-item playbook: its situations are
+        # stated for the reason, and what they offer discloses nothing, so they answer it.
+        tally.match("request", DEFAULT_MATCH_WEIGHT)
     else:
         _list_condition("request", cond.requests, facts.request, strict, tally)
     abnormal_only = bool(cond.ride_statuses) and not (set(cond.ride_statuses) & NORMAL_STATUSES)
@@ -253,6 +257,18 @@ def fit_conditions(
         else:
             tally.blocking.append("persistent")
     return tally.fit()
+
+
+def _serves_reason(cond: ChunkConditions, facts: CaseFacts) -> bool:
+    """The situation is stated for the question's exception reason and offers only items that
+    are no one's personal data, while the question names another item."""
+    if facts.request is None or facts.request in cond.requests or not cond.requests:
+        return False
+    if facts.reason in (None, "other") or facts.reason not in cond.reasons:
+        return False
+    vocab = load_vocabulary()
+    known = {r.id for r in vocab.requests}
+    return all(r in known and vocab.request(r).party == "none" for r in cond.requests)
 
 
 def _topic_groups(topics: Sequence[str]) -> list[tuple[str, str]]:

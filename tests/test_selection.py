@@ -385,3 +385,38 @@ def test_how_to_question_gets_the_app_guidance(catalog: Catalog) -> None:
     assert how_to.chosen.chunk.conditions.identity_required is None
     issue = _chosen(book, facts)
     assert issue.conditions.identity_required  # without the signal: the issuance steps
+
+
+@pytest.mark.parametrize(
+    ("offered", "reasons", "facts", "fits"),
+    [
+        # a lost-item situation answers "기사님께 연락하고 싶대요 (분실물)"
+        (
+            ["lost_item_report"],
+            ["lost_item"],
+            {"request": "driver_phone", "reason": "lost_item"},
+            True,
+        ),
+        # ... not when the reason is another one, or unknown
+        (
+            ["lost_item_report"],
+            ["lost_item"],
+            {"request": "driver_phone", "reason": "accident"},
+            False,
+        ),
+        (["lost_item_report"], ["lost_item"], {"request": "driver_phone"}, False),
+        # a situation that discloses a driver's item never stands in for another item
+        (
+            ["vehicle_plate"],
+            ["lost_item"],
+            {"request": "driver_phone", "reason": "lost_item"},
+            False,
+        ),
+    ],
+)
+def test_a_situation_for_the_reason_answers_another_item_only_when_it_discloses_nothing(
+    offered: list[str], reasons: list[str], facts: dict[str, str], fits: bool
+) -> None:
+    cond = ChunkConditions(requests=offered, reasons=reasons)
+    fit = fit_conditions(cond, CaseFacts.model_validate(facts))
+    assert ("request" not in fit.conflicts) is fits
