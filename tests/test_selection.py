@@ -420,3 +420,23 @@ def test_a_situation_for_the_reason_answers_another_item_only_when_it_discloses_
     cond = ChunkConditions(requests=offered, reasons=reasons)
     fit = fit_conditions(cond, CaseFacts.model_validate(facts))
     assert ("request" not in fit.conflicts) is fits
+
+
+@pytest.mark.parametrize(
+    ("stated", "known", "matched", "conflict"),
+    [
+        ("chat", "chat", True, False),
+        ("phone", "phone", True, False),
+        ("phone", "chat", False, True),
+        ("chat", "phone", False, True),
+        # unknown: the chat wording may stand, but it is no evidence for the situation
+        ("chat", None, False, False),
+        ("phone", None, False, True),
+    ],
+)
+def test_an_unknown_channel_is_no_match(
+    stated: str, known: str | None, matched: bool, conflict: bool
+) -> None:
+    fit = fit_conditions(ChunkConditions(channel=stated), CaseFacts(channel=known))
+    assert ("channel" in fit.matched) is matched
+    assert ("channel" in fit.conflicts) is conflict
