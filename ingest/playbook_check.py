@@ -6,7 +6,7 @@ vocabulary does not know; situations that no condition tells apart.
 Errors (the playbook would be answered wrongly): two situations indistinguishable, a heading
 that asks for something the vocabulary does not know, a placeholder no slot or rule governs.
 Warnings: heading words not understood, a script asking for personal data with no collection
-consent notice.
+consent notice, a script giving a value whose rule's windows are another service's.
 """
 
 from __future__ import annotations
@@ -188,10 +188,14 @@ def check_playbook(
 ) -> PlaybookReport:
     """Everything the system reads from one playbook, with its problems."""
     vocab = vocabulary or load_vocabulary()
-    if rule_ids is None:
-        from policy_guard.rule_table import load_rules
+    from policy_guard.rule_table import load_rules
 
-        rule_ids = load_rules().ids
+    table = load_rules()
+    if rule_ids is None:
+        rule_ids = table.ids
+    # Rules whose windows hold for some services only ("the 3/7-day windows are pet's").
+    scoped = {r.id: r.allow_services for r in table.rules if r.allow_services}
+    services = _services(text, vocab)
     chunks = chunk_document(source, text)
     title = text.lstrip().splitlines()[0].lstrip("# ").strip() if text.strip() else source
     problems: list[Problem] = []
@@ -226,6 +230,20 @@ def check_playbook(
                         code="slot_without_rule",
                         section=chunk.section,
                         message=f"slot {slot.slot} names rule {slot.rule!r}, not in rules.yaml",
+                    )
+                )
+        for rule in dict.fromkeys(slot.rule for slot in slots if slot.rule in scoped):
+            allowed = scoped[rule]
+            if services and not set(services) & set(allowed):
+                problems.append(
+                    Problem(
+                        level="warning",
+                        code="disclosure_out_of_scope",
+                        section=chunk.section,
+                        message=f"the script gives a value of rule {rule!r}, whose windows "
+                        f"hold for {', '.join(allowed)} only: for {', '.join(services)} it is "
+                        "sent only as the rule's 'otherwise' allows (policy_guard/rules.yaml "
+                        "scopes the rule per service)",
                     )
                 )
         asked = [
@@ -286,7 +304,7 @@ def check_playbook(
     return PlaybookReport(
         source=source,
         title=title,
-        services=_services(text, vocab),
+        services=services,
         situations=situations,
         unknown_terms=unknown,
         indistinguishable=pairs,

@@ -113,3 +113,25 @@ def test_lost_item_playbook_reads_handover_and_delivery_consent() -> None:
     no_consent = text.replace("개인정보 수집 동의가 필요합니다", "정보가 필요합니다")
     again = check_playbook("101_taxi_lost_item.txt", no_consent)
     assert [p.code for p in again.warnings if p.code == "personal_data_without_consent"]
+
+
+PHONE_IN_TAXI = """# 택시 분실물 문의
+
+**Q1. 택시에 물건을 두고 내렸어요.**
+
+**[기사 연락처 요구][상태값: 운행완료]**
+
+**1. 하차 후 2일 이내 (이용기록 확인 불가)**
+
+기사님 연락처는 000-0000-0000입니다.
+"""
+
+
+def test_a_value_whose_rule_windows_are_another_service_is_reported() -> None:
+    report = check_playbook("t.txt", PHONE_IN_TAXI)
+    found = [p for p in report.problems if p.code == "disclosure_out_of_scope"]
+    assert len(found) == 1 and found[0].level == "warning"
+    assert "driver-phone" in found[0].message and "taxi" in found[0].message
+    # the same script in a pet playbook is inside the rule's windows
+    pet = check_playbook("p.txt", PHONE_IN_TAXI.replace("택시", "펫"))
+    assert not [p for p in pet.problems if p.code == "disclosure_out_of_scope"]
