@@ -362,3 +362,17 @@ def test_a_ride_in_progress_is_day_zero(
 def test_day_zero_is_settled_on_resolving_not_read_from_the_words() -> None:
     # The question alone states no age; the resolved facts (which the guard reads) do.
     assert extract_facts("운행 중인데 기사 번호", MONDAY).days_since_ride is None
+
+
+@pytest.mark.parametrize(
+    ("question", "service"),
+    [
+        ("pet taxi 2 days ago, wants the driver number", "pet"),
+        ("designated driver usage record request", "daeri"),
+        ("the cab driver kept my umbrella", "taxi"),
+        ("bike fare refund", "bike"),
+        ("carpet stain complaint", None),  # "pet" inside a word is no service
+    ],
+)
+def test_services_named_in_english(question: str, service: str | None) -> None:
+    assert extract_facts(question).service == service
