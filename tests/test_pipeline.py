@@ -70,6 +70,27 @@ def test_uncovered_questions_are_not_grounded(question: str, pipeline: Suggestio
     assert sug.guard.allowed
 
 
+@pytest.mark.parametrize(
+    ("question", "grounded"),
+    [
+        ("대리 탔던 거 앱에서 어떻게 확인해요", True),
+        ("대리 이용 내역 앱에서 저장하는 방법 물어보세요", True),
+        ("앱에서 어디서 봐요", False),
+        # the service's app, but a page no situation names
+        ("대리 기사 지원하는 곳 앱에서 어디서 봐요", False),
+        # a service no playbook covers
+        ("택시 탑승 기록 어디서 봐요", False),
+    ],
+)
+def test_how_to_see_ones_rides_in_the_app_is_grounded(
+    question: str, grounded: bool, pipeline: SuggestionPipeline
+) -> None:
+    sug = pipeline.suggest(question, CaseFacts())
+    assert sug.grounded is grounded, sug.reply
+    if grounded:
+        assert "앱" in sug.reply and sug.guard.allowed
+
+
 def test_citations_and_timings(pipeline: SuggestionPipeline) -> None:
     sug = pipeline.suggest("펫 운행완료 2일 된 건 차량번호 물어보세요", CaseFacts())
     first = sug.citations[0]
