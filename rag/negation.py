@@ -1,5 +1,5 @@
 """Negated mentions, read from Kiwi's morphemes: "분실물이나 사고는 아님", "사고는 안 났어요",
-"연락처 말고 차량번호", "물건 두고 내린 건 아니래요".
+"연락처 말고 차량번호", "물건 두고 내린 건 아니래요", "사고라기보다는".
 
 A negation cue ("아니", "없", "않", "안", "못", "말고") negates the noun phrase right before
 it, coordinated nouns included ("X나 Y는"), and — when that phrase is a nominalised clause
@@ -130,12 +130,27 @@ def _phrase_start(tokens: list[Any], i: int) -> tuple[int, int]:
     return start, j + 1
 
 
+def _rather_than(tokens: list[Any], i: int) -> bool:
+    """Token ``i`` opens "X(이)라기보다": a correction of X."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    return (
+        str(tokens[i].form) == "라기"
+        and nxt is not None
+        and str(nxt.form) == "보다"
+        and _tag(nxt) == "JKB"
+    )
+
+
 def scopes(text: str) -> list[Scope]:
     """Every negation in ``text`` (normalised) and the span it covers."""
     tokens = list(analyse(text))
     out: list[Scope] = []
     for i, token in enumerate(tokens):
         strength = _CUES.get((str(token.form), _tag(token)))
+        if strength is None and _rather_than(tokens, i):
+            # "사고라기보다는 …": the phrase before the copula is set aside, as with "아니고".
+            strength, i = "copula", i - 1 if i and _tag(tokens[i - 1]) == "VCP" else i
+            token = tokens[i]
         if strength is None:
             continue
         end = int(token.start)

@@ -174,6 +174,9 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
     ("닷새 전이 아니라 나흘 전이래요", {"days_since_ride": 4}),
     ("분실물도 아니고 사고도 아니래요", {"reason": None}),
     ("사고도 분실물도 아니고 그냥 궁금하대요", {"reason": "other"}),
+    # "X라기보다": X is set aside
+    ("분실물이라기보다는 그냥 궁금해서 그런대요", {"reason": "other"}),
+    ("운임 문제라기보다 기사님께 따지고 싶대요", {"reason": "other"}),
     # compound ages
     ("1년 2개월 전에 부른 대리", {"days_since_ride": 425}),
 ]
