@@ -427,6 +427,10 @@ def _persistent(
             continue
         if cond.requests and facts.request is not None and facts.request not in cond.requests:
             continue
+        if facts.reason is not None and facts.reason in cond.reasons_excluded:
+            # An exception reason (분실물, …) keeps its consent route however hard they insist
+            # (펫 Q1 ①: "안내 미수긍 … 기사 OB 필요 시 지원").
+            continue
         at = rank_of.get(chunk.id)
         return Candidate(chunk, at[1] if at else None, fit_conditions(cond, facts), 0.0)
     return None
