@@ -168,6 +168,7 @@ class ConversationAssistant:
             request.confirmed,
             read=chat.question,
             readings=chat.readings,
+            asked=("reason",) if self._reason_asked(chat.acts) else (),
         )
         facts = suggestion.facts
 
@@ -225,9 +226,14 @@ class ConversationAssistant:
         )
 
     @staticmethod
-    def _reason_unasked(suggestion: Suggestion, acts: list[frozenset[AgentAct]]) -> bool:
-        """The answer turns on the reason, and the agent has not asked for it yet."""
-        return PROMPTS["reason"] in suggestion.ask and not any("reason_question" in a for a in acts)
+    def _reason_asked(acts: list[frozenset[AgentAct]]) -> bool:
+        return any("reason_question" in a for a in acts)
+
+    @classmethod
+    def _reason_unasked(cls, suggestion: Suggestion, acts: list[frozenset[AgentAct]]) -> bool:
+        """The answer turns on the reason, and neither the agent nor the suggestion (setting
+        ``ask_before_refusing``) has asked for it yet."""
+        return PROMPTS["reason"] in suggestion.ask and not cls._reason_asked(acts)
 
     @staticmethod
     def _reason_question(
