@@ -385,7 +385,9 @@ def select_section(
         fallback = _fallback(situations, facts, rank_of)
         if fallback is not None:
             best, used_fallback = fallback, True
-    if signals.persistent and (best is None or not disclosure_rules(best.chunk)):
+    if signals.persistent and (
+        best is None or not (disclosure_rules(best.chunk) or _exception_route(best, facts))
+    ):
         # The customer keeps insisting on what was refused: the playbook's answer to that.
         best = _persistent(situations, facts, rank_of) or best
     return Selection(best, ranked, used_fallback)
@@ -418,6 +420,15 @@ def _consent_route(
     return opened, best[1]
 
 
+def _exception_route(candidate: Candidate, facts: CaseFacts) -> bool:
+    """The situation answers for the stated exception reason (분실물, …) or through its consent
+    route: however hard the customer insists, that route is the help (펫 Q1 ①: "안내 미수긍 …
+    기사 OB 필요 시 지원")."""
+    return facts.reason is not None and (
+        candidate.reply_from is not None or facts.reason in candidate.chunk.conditions.reasons
+    )
+
+
 def _persistent(
     situations: Sequence[Chunk], facts: CaseFacts, rank_of: Mapping[str, tuple[int, Hit]]
 ) -> Candidate | None:
@@ -426,10 +437,6 @@ def _persistent(
         if not cond.persistent or disclosure_rules(chunk) or not customer_script(chunk):
             continue
         if cond.requests and facts.request is not None and facts.request not in cond.requests:
-            continue
-        if facts.reason is not None and facts.reason in cond.reasons_excluded:
-            # An exception reason (분실물, …) keeps its consent route however hard they insist
-            # (펫 Q1 ①: "안내 미수긍 … 기사 OB 필요 시 지원").
             continue
         at = rank_of.get(chunk.id)
         return Candidate(chunk, at[1] if at else None, fit_conditions(cond, facts), 0.0)

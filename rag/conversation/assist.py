@@ -187,7 +187,8 @@ class ConversationAssistant:
                     reply = composed
                     others = [c for c in citations if c.chunk_id != chunk.id]
                     citations = [_citation(chunk, 0.0), *others]
-        elif self._reason_unasked(suggestion, chat.acts):
+        elif not chat.question.persistent and self._reason_unasked(suggestion, chat.acts):
+            # Past a refusal the question step is over (as in the pipeline).
             question = self._reason_question(procs, citations)
             if question is not None:
                 reply, citations = question
