@@ -31,6 +31,7 @@ MIXED: list[tuple[str, dict[str, Any]]] = [
     # reasons
     ("lost property 때문에 기사 연락처 필요", {"reason": "lost_item", "request": "driver_phone"}),
     ("left the leash in the back seat", {"reason": "lost_item"}),
+    ("carrier left inside taxi", {"reason": "lost_item"}),
     ("small collision 있었대요", {"reason": "accident"}),
     ("강아지가 injured 됐대요", {"reason": "accident"}),
     ("fare not paid 상태라 연락하고 싶대요", {"reason": "unpaid_fare"}),
@@ -41,6 +42,7 @@ MIXED: list[tuple[str, dict[str, Any]]] = [
     # statuses
     ("ride completed 어제, 기사 번호", {"ride_status": "completed"}),
     ("dropped off 두 시간 전", {"ride_status": "completed"}),
+    ("the trip is done, 기사 연락처", {"ride_status": "completed"}),
     ("still in the car 라는데 기사 연락처", {"ride_status": "in_progress"}),
     ("cancelled 된 펫 건 기사 정보", {"ride_status": "cancelled_after_dispatch"}),
     ("cancelled before dispatch 건", {"ride_status": "cancelled_before_dispatch"}),
@@ -65,6 +67,16 @@ def test_mixed_english_phrasing(question: str, expected: dict[str, Any]) -> None
     facts = read_question(question).facts
     for name, value in expected.items():
         assert getattr(facts, name) == value, (question, name)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["driver info 좀 알려달래요", "기사님 private details 요청", "driver's identity 문의"],
+)
+def test_the_driver_data_family_in_english(question: str) -> None:
+    read = read_question(question)
+    assert read.request_family == {"driver_phone", "vehicle_plate", "driver_name", "driver_account"}
+    assert read.facts.request is None  # the family, not one item
 
 
 @pytest.mark.parametrize(
