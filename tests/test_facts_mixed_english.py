@@ -146,3 +146,18 @@ def test_not_persistent(question: str) -> None:
 )
 def test_english_words_meet_the_playbook_terms_in_bm25(english: str, korean: str) -> None:
     assert korean in tokenize(english)
+
+
+@pytest.mark.parametrize(
+    ("question", "days"),
+    [
+        ("펫 a week ago 운완, 기사 연락처", 7),
+        ("two days ago 탔대요", 2),
+        ("a couple of days ago 이용", 2),
+        ("ride was about three weeks ago", 21),
+        ("an hour ago 하차", 0),
+        ("a month ago 차번 문의", 30),
+    ],
+)
+def test_english_ride_age(question: str, days: int) -> None:
+    assert read_question(question).facts.days_since_ride == days
