@@ -161,3 +161,37 @@ def test_english_words_meet_the_playbook_terms_in_bm25(english: str, korean: str
 )
 def test_english_ride_age(question: str, days: int) -> None:
     assert read_question(question).facts.days_since_ride == days
+
+
+# (question, console case, words the reply must hold, words it must not): English-mixed
+# questions reach the same scripts as the Korean ones.
+PHONE = "010-2468-1357"
+SCRIPTS: list[tuple[str, dict[str, Any], str, str | None]] = [
+    ("펫 고객이 driver's full name 물어봐요", {"days_since_ride": 2}, "직접", None),
+    ("펫 기사 bank account 알려달래요", {}, "직접", None),
+    ("펫 ride completed yesterday, record deleted, driver phone 요청", {}, PHONE, None),
+    ("펫 lost item, completed 6 days ago, driver contact 요청", {}, "안심연결", PHONE),
+    ("펫 plate 문의, completed two weeks ago, custom reservation 건", {}, "동의 후", None),
+    ("펫 cancelled after dispatch, accident 있었음, driver contact", {}, "동의 여부", PHONE),
+    ("펫 driver contact, 12 days ago completed, customer keeps demanding", {}, "제3자", PHONE),
+]
+
+
+@pytest.fixture(scope="module")
+def pipeline(indexed_settings: Any) -> Any:
+    from rag.pipeline import build_pipeline
+
+    return build_pipeline(indexed_settings)
+
+
+@pytest.mark.parametrize(("question", "case", "want", "never"), SCRIPTS)
+def test_mixed_questions_reach_their_script(
+    question: str, case: dict[str, Any], want: str, never: str | None, pipeline: Any
+) -> None:
+    from policy_guard.facts import CaseFacts
+
+    full = CaseFacts.model_validate({"service": "pet", "driver_phone": PHONE, **case})
+    sug = pipeline.suggest(question, full)
+    assert want in sug.reply, (question, sug.reply)
+    assert never is None or never not in sug.reply
+    assert sug.guard.allowed
