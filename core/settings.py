@@ -56,9 +56,11 @@ class Settings(BaseSettings):
     dense_start: Literal["eager", "on_demand"] = "on_demand"
 
     # --- drafting
-    #: Reply with the playbook's question for an unknown fact the customer can answer (the
-    #: reason) instead of refusing; the refusal is then ``Suggestion.alternative``.
-    ask_before_refusing: bool = False
+    #: When an unknown fact the customer can answer (the reason) would change the reply and
+    #: the playbook has its own question for it: "combined" sends the question followed by the
+    #: restrictive script (the playbook's order, e.g. 펫 A2), "question" the question alone,
+    #: "off" the script alone. With a question, the script alone is ``Suggestion.alternative``.
+    ask_before_refusing: Literal["off", "combined", "question"] = "combined"
     llm_provider: Literal["none", "openai", "ollama"] = "none"
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -87,6 +89,17 @@ class Settings(BaseSettings):
     # glibc malloc arenas of the serving process; 0 keeps glibc's default (8 per core), whose
     # per-thread arenas kept growing under the worker threads (see benchmarks/soak.py).
     malloc_arena_max: int = Field(default=2, ge=0, le=64)
+
+    @field_validator("ask_before_refusing", mode="before")
+    @classmethod
+    def _ask_mode(cls, value: object) -> object:
+        # The setting was a flag: true meant the question alone, false the script alone.
+        flags = {"true": "question", "1": "question", "false": "off", "0": "off"}
+        if isinstance(value, bool):
+            return "question" if value else "off"
+        if isinstance(value, str):
+            return flags.get(value.strip().lower(), value)
+        return value
 
     @field_validator("llm_base_url")
     @classmethod

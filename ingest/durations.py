@@ -97,19 +97,21 @@ FIXED_DAYS: Final[tuple[tuple[int, str], ...]] = (
 _PART_OF_DAY = r"(?:\s*(?:아침|오전|오후|저녁|밤|새벽|낮|점심|중))?"
 #: "D+2": the agents' day count after the ride.
 _D_PLUS = re.compile(r"(?<![a-z])d ?\+ ?(?P<n>\d{1,4})(?!\d)")
+#: English counts as agents type them ("a week ago", "two days ago").
+_ENGLISH_COUNTS: Final[dict[str, int]] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14,
+    "fifteen": 15, "twenty": 20, "thirty": 30, "a couple of": 2, "a few": 3,
+}  # fmt: skip
 _ENGLISH_HOURS = re.compile(
-    r"(?P<n>\d{1,4})\s*(?P<u>hours?|hrs?|days?|weeks?|months?|years?|yrs?)\s+ago"
+    r"(?<![a-z])(?P<n>\d{1,4}|"
+    + "|".join(sorted(_ENGLISH_COUNTS, key=len, reverse=True)).replace(" ", r"\s+")
+    + r")\s*(?P<u>hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
 )
-
-_ENGLISH_UNIT_HOURS = {
-    "hour": 1,
-    "hr": 1,
-    "day": 24,
-    "week": 168,
-    "month": UNIT_HOURS["개월"],
-    "year": UNIT_HOURS["년"],
-    "yr": UNIT_HOURS["년"],
-}
+#: Hours per English unit (a month is 30 days and a year 365, as above).
+_ENGLISH_UNIT_HOURS: Final[tuple[tuple[str, int], ...]] = (
+    ("hour", 1), ("hr", 1), ("day", 24), ("week", 168), ("month", 720), ("year", 8760),
+)  # fmt: skip
 
 _SINO = r"(?:[이삼사오육칠팔구]?십[일이삼사오육칠팔구]?|[일이삼사오육칠팔구])"
 _NATIVE = "|".join(sorted(NATIVE_COUNTS, key=len, reverse=True))
@@ -243,10 +245,12 @@ def read_durations(text: str) -> list[Duration]:
         if rel is not None:
             found.append(Duration(start, rel[1], hours, unit, rel[0]))
     for m in _ENGLISH_HOURS.finditer(text):
-        unit = m.group("u")
-        per = _ENGLISH_UNIT_HOURS[unit.rstrip("s")]
+        per = next(h for u, h in _ENGLISH_UNIT_HOURS if m.group("u").startswith(u))
+        count = m.group("n")
+        n = int(count) if count.isdigit() else _ENGLISH_COUNTS[re.sub(r"\s+", " ", count)]
+        # Hours stay an hour window; days and longer are a day count.
         kept_as = "시간" if per == 1 else "일"
-        found.append(Duration(m.start(), m.end(), int(m.group("n")) * per, kept_as, "ago"))
+        found.append(Duration(m.start(), m.end(), n * per, kept_as, "ago"))
     for m in _D_PLUS.finditer(text):
         found.append(Duration(m.start(), m.end(), int(m.group("n")) * 24, "day", "ago"))
     for days, pattern in FIXED_DAYS:

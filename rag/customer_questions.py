@@ -1,7 +1,10 @@
 """Ask before refusing: when an unknown fact the customer can answer would change the reply,
 and the playbook has its own question to the customer for it ("기사님 개인정보가 필요하신
-사유를 말씀할 수 있으실까요?"), that question is the reply to send and the script for the
-unknown fact (the restrictive one) is the alternative.
+사유를 말씀할 수 있으실까요?"), that question goes into the reply. The playbook shows the
+order (펫 A2: the question, then the 기본안내 refusal), so by default (setting
+``ask_before_refusing``: ``combined``) the reply is the question followed by the script for the
+unknown fact (the restrictive one); ``question`` sends the question alone; ``off`` neither.
+The script alone is the alternative.
 
 The question is found in the playbook, not written here: a situation whose customer script
 opens with a question sentence naming the fact (``kind: question`` entries of the vocabulary),
@@ -13,8 +16,9 @@ up (ride status, ride date) have no such entry: they stay in ``ask``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from ingest.chunk import Chunk
 from policy_guard.facts import CaseFacts
@@ -77,3 +81,36 @@ def find_question(
     if not found:
         return None
     return min(found, key=lambda item: (item[0], item[1]))[2]
+
+
+AskMode = Literal["off", "combined", "question"]
+
+
+def question_to_ask(
+    wanted: Sequence[str],
+    situations: Sequence[Chunk],
+    facts: CaseFacts,
+    chosen: Chunk | None,
+    settled: Collection[str] = (),
+) -> CustomerQuestion | None:
+    """The playbook's question for the first fact in ``wanted`` (the unknown facts that would
+    change the reply, in asking order) the customer can answer. ``settled`` names facts not to
+    ask again: the customer declined to say, or was already asked."""
+    answerable = customer_facts()
+    for name in wanted:
+        if name not in answerable or name in settled:
+            continue
+        found = find_question(name, situations, facts, chosen)
+        if found is not None:
+            return found
+    return None
+
+
+def with_question(mode: AskMode, question: str, script: str) -> tuple[str, str | None]:
+    """(reply, alternative) once a question is to be asked: the question before the script,
+    or alone; the script alone is the alternative."""
+    if mode == "off" or not question:
+        return script, None
+    if mode == "question" or not script:
+        return question, script
+    return f"{question}\n\n{script}", script

@@ -26,7 +26,7 @@ from policy_guard.verdict import Violation
 from rag.asks import facts_that_matter, prompts_for
 from rag.catalog import Catalog, Playbook
 from rag.contract import Citation, Hit, Suggestion
-from rag.customer_questions import CustomerQuestion, customer_facts, find_question
+from rag.customer_questions import CustomerQuestion, question_to_ask, with_question
 from rag.dense_need import PendingSearch, dense_needed
 from rag.drafting.base import DraftContext, Drafter
 from rag.drafting.composed import NO_SCRIPT_REPLY, compose_reply
@@ -189,22 +189,23 @@ class SuggestionPipeline:
 
         return facts_that_matter(facts, choose, removed, sorted(book.requests))
 
-    @staticmethod
     def _customer_question(
-        plan: Plan, facts: CaseFacts, wanted: Sequence[str], used: Chunk | None
+        self,
+        plan: Plan,
+        facts: CaseFacts,
+        wanted: Sequence[str],
+        used: Chunk | None,
+        asked: Collection[str],
     ) -> CustomerQuestion | None:
-        """The playbook's question for the first unknown fact the customer can answer (not
-        one the customer already declined to give)."""
-        if plan.playbook is None:
+        """The playbook's question for the first unknown fact the customer can answer, unless
+        the customer declined to say, was asked already, or keeps insisting after a refusal
+        (the question step is past)."""
+        if plan.playbook is None or self.settings.ask_before_refusing == "off":
             return None
-        answerable = customer_facts()
-        for name in wanted:
-            if name not in answerable or (name == "reason" and plan.read.reason_withheld):
-                continue
-            found = find_question(name, plan.playbook.situations, facts, used)
-            if found is not None:
-                return found
-        return None
+        if plan.signals.persistent:
+            return None
+        settled = {*asked, *(("reason",) if plan.read.reason_withheld else ())}
+        return question_to_ask(wanted, plan.playbook.situations, facts, used, settled)
 
     def _draft(
         self, ctx: DraftContext, timings: dict[str, float]
@@ -312,7 +313,10 @@ class SuggestionPipeline:
         confirmed: Collection[str] = (),
         read: QuestionFacts | None = None,
         readings: Sequence[FactReading] | None = None,
+        asked: Collection[str] = (),
     ) -> Suggestion:
+        """The suggestion for a question (see ``plan`` for the arguments). ``asked`` names
+        facts the customer was already asked (in a chat): their question is not repeated."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
         plan = self.plan(question, case, timings, today, confirmed, read, readings)
@@ -329,13 +333,13 @@ class SuggestionPipeline:
         )
         alternative: str | None = None
         to_customer = (
-            self._customer_question(plan, facts, wanted, used)
-            if grounded and self.settings.ask_before_refusing
-            else None
+            self._customer_question(plan, facts, wanted, used, asked) if grounded else None
         )
         if to_customer is not None:
-            # Ask first; the answer for the unknown fact is what to send if they will not say.
-            alternative, composed = composed, to_customer.text
+            # The reply asks; the script for the unknown fact is what to send if they will not say.
+            composed, alternative = with_question(
+                self.settings.ask_before_refusing, to_customer.text, composed
+            )
             wanted = [name for name in wanted if name != to_customer.fact]
         ask = prompts_for(wanted)
         ctx = DraftContext(
@@ -361,9 +365,11 @@ class SuggestionPipeline:
 
         citations = self._citations(used, hits) if grounded else []
         if to_customer is not None:
-            citations = [_citation(to_customer.chunk, 0.0)] + [
-                c for c in citations if c.chunk_id != to_customer.chunk.id
-            ]
+            # The question alone cites its own situation first; with the script after it, the
+            # script's situation stays first (it is the answer) and the question's follows.
+            first = 0 if self.settings.ask_before_refusing == "question" else 1
+            rest = [c for c in citations if c.chunk_id != to_customer.chunk.id]
+            citations = [*rest[:first], _citation(to_customer.chunk, 0.0), *rest[first:]]
         log.info(
             "suggest grounded=%s chunk=%s drafter=%s draft_rules=%s ms=%.1f",
             grounded,

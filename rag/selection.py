@@ -403,7 +403,9 @@ def select_section(
         fallback = _fallback(situations, facts, rank_of)
         if fallback is not None:
             best, used_fallback = fallback, True
-    if signals.persistent and (best is None or not disclosure_rules(best.chunk)):
+    if signals.persistent and (
+        best is None or not (disclosure_rules(best.chunk) or _exception_route(best, facts))
+    ):
         # The customer keeps insisting on what was refused: the playbook's answer to that.
         best = _persistent(situations, facts, rank_of) or best
     return Selection(best, ranked, used_fallback)
@@ -434,6 +436,15 @@ def _consent_route(
         fit, conflicts=(), matched=(*fit.matched, "ob_route"), weight=fit.weight + MATCH_WEIGHT
     )
     return opened, best[1]
+
+
+def _exception_route(candidate: Candidate, facts: CaseFacts) -> bool:
+    """The situation answers for the stated exception reason (분실물, …) or through its consent
+    route: however hard the customer insists, that route is the help (펫 Q1 ①: "안내 미수긍 …
+    기사 OB 필요 시 지원")."""
+    return facts.reason is not None and (
+        candidate.reply_from is not None or facts.reason in candidate.chunk.conditions.reasons
+    )
 
 
 def _persistent(

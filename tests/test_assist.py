@@ -171,6 +171,28 @@ def test_a_console_conflict_is_named_and_settled_restrictively(
     assert _digits(PHONE) not in _digits(r.reply)
 
 
+REASON_Q = "기사님 개인정보가 필요하신 사유를 말씀할 수 있으실까요?"
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [C("펫 기사님 번호 좀 알려주세요. 일주일 전에 탔어요")],
+        [C("펫 기사 연락처 알려 주실 수 있나요"), A("확인해 보겠습니다."), C("9일 전에 탔어요")],
+    ],
+)
+def test_a_chat_asks_the_reason_once_before_the_refusal(
+    assistant: ConversationAssistant, turns: list[dict[str, str]]
+) -> None:
+    case = {"service": "pet", "ride_status": "completed", "driver_phone": PHONE}
+    r = _assist(assistant, turns, case)
+    assert r.reply.startswith(REASON_Q) and r.reply.count("사유를") == 1
+    assert "어려운" in r.reply and _digits(PHONE) not in _digits(r.reply)
+    # The agent asked; the customer has not said why: the question is not put again.
+    asked = _assist(assistant, [*turns, A(REASON_Q), C("꼭 말씀드려야 하나요")], case)
+    assert "사유를" not in asked.reply and _digits(PHONE) not in _digits(asked.reply)
+
+
 def _dev_chats() -> list[dict[str, Any]]:
     # shared/ sits beside the repository (CI), or beside the worktrees' parent.
     found = [

@@ -1,5 +1,7 @@
 """Ask before refusing: an unknown fact the customer can answer, that would change the reply,
-is asked with the playbook's own question; the restrictive script becomes the alternative."""
+is asked with the playbook's own question. By default (``combined``) the question comes first
+and the restrictive script follows, as the playbook lays them out (펫 A2); ``question`` sends
+the question alone; ``off`` the script alone. The script alone is the alternative."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from core.settings import Settings
 from ingest.chunk import Chunk
 from ingest.chunker import chunk_document
 from policy_guard.facts import CaseFacts
-from rag.customer_questions import customer_facts, find_question, leading_question
+from rag.customer_questions import customer_facts, find_question, leading_question, with_question
 from rag.pipeline import SuggestionPipeline, build_pipeline
 
 KB = Path(__file__).resolve().parents[1] / "kb"
@@ -46,13 +48,78 @@ def test_no_question_where_the_playbook_has_none() -> None:
 
 @pytest.fixture(scope="module")
 def pipeline(indexed_settings: Settings) -> SuggestionPipeline:
-    return build_pipeline(indexed_settings.model_copy(update={"ask_before_refusing": True}))
+    return build_pipeline(indexed_settings.model_copy(update={"ask_before_refusing": "question"}))
 
 
-def test_off_by_default_the_refusal_is_the_reply(indexed_settings: Settings) -> None:
+@pytest.fixture(scope="module")
+def combined(indexed_settings: Settings) -> SuggestionPipeline:
+    assert indexed_settings.ask_before_refusing == "combined"  # the default
+    return build_pipeline(indexed_settings)
+
+
+@pytest.mark.parametrize(
+    ("value", "mode"),
+    [
+        (True, "question"),
+        (False, "off"),
+        ("true", "question"),
+        ("0", "off"),
+        ("combined", "combined"),
+    ],
+)
+def test_the_setting_reads_the_old_flag_too(value: object, mode: str) -> None:
+    assert Settings(ask_before_refusing=value).ask_before_refusing == mode  # type: ignore[arg-type]
+
+
+def test_a_mode_that_does_not_exist_is_refused() -> None:
+    with pytest.raises(ValueError):
+        Settings(ask_before_refusing="sometimes")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("mode", "reply", "alternative"),
+    [
+        ("combined", "Q?\n\nNo.", "No."),
+        ("question", "Q?", "No."),
+        ("off", "No.", None),
+    ],
+)
+def test_with_question(mode: str, reply: str, alternative: str | None) -> None:
+    assert with_question(mode, "Q?", "No.") == (reply, alternative)  # type: ignore[arg-type]
+
+
+def test_off_the_refusal_is_the_reply(indexed_settings: Settings) -> None:
     case = CaseFacts(service="pet", ride_status="completed", days_since_ride=6)
-    sug = build_pipeline(indexed_settings).suggest("펫 기사님 연락처 알려달래요", case)
+    off = build_pipeline(indexed_settings.model_copy(update={"ask_before_refusing": "off"}))
+    sug = off.suggest("펫 기사님 연락처 알려달래요", case)
     assert sug.alternative is None and "사유를" not in sug.reply
+    assert any("사유" in a for a in sug.ask)  # the agent is still told what to find out
+
+
+# (question, console facts): the reason is unknown and an exception reason would open the
+# consent route or another script.
+REASON_WOULD_CHANGE = [
+    ("펫 기사님 연락처 알려달래요", CaseFacts(ride_status="completed", days_since_ride=6)),
+    ("펫 기사 전화번호 문의, 열흘 지난 건", CaseFacts(ride_status="completed")),
+    ("펫 차량번호 알고 싶대요", CaseFacts(ride_status="completed", days_since_ride=20)),
+    ("펫 driver contact 요청", CaseFacts(ride_status="stopped_by_driver_report")),
+    ("펫 배차 후 취소 건인데 기사 번호 달래요", CaseFacts()),
+]
+
+
+@pytest.mark.parametrize(("question", "case"), REASON_WOULD_CHANGE)
+def test_by_default_the_question_comes_before_the_refusal(
+    question: str, case: CaseFacts, combined: SuggestionPipeline
+) -> None:
+    sug = combined.suggest(question, case.model_copy(update={"service": "pet"}))
+    asked, _, script = sug.reply.partition("\n\n")
+    assert asked.endswith("?") and "사유" in asked
+    assert sug.alternative == script and ("어려운" in script or "어렵" in script)
+    assert sug.guard.allowed
+    assert not any("사유" in a for a in sug.ask)
+    # both are the playbook's words: the script's situation is cited first, the question's next
+    assert sug.citations[1].text and asked in sug.citations[1].text
+    assert sug.citations[0].chunk_id != sug.citations[1].chunk_id
 
 
 def test_unknown_reason_is_asked_and_the_refusal_is_the_alternative(
@@ -79,9 +146,36 @@ def test_unknown_reason_is_asked_and_the_refusal_is_the_alternative(
     ],
 )
 def test_no_question_when_the_reason_would_not_change_the_reply(
-    question: str, case: CaseFacts, pipeline: SuggestionPipeline
+    question: str, case: CaseFacts, pipeline: SuggestionPipeline, combined: SuggestionPipeline
 ) -> None:
     full = case.model_copy(update={"service": "pet", "ride_status": "completed"})
-    sug = pipeline.suggest(question, full)
-    assert sug.alternative is None
-    assert "사유를" not in sug.reply
+    for each in (pipeline, combined):
+        sug = each.suggest(question, full)
+        assert sug.alternative is None
+        assert "사유를" not in sug.reply
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the driver's name and account are never given, whatever the reason
+        "펫 기사님 성함 알려달래요",
+        "펫 driver name 문의",
+        "펫 기사 계좌 알려주세요",
+        "펫 기사님 account number 달래요",
+        # past the question: the customer keeps insisting after the refusal
+        "펫 기사 번호 안 된다고 안내했는데도 계속 달래요",
+    ],
+)
+def test_no_question_where_the_reason_changes_nothing(
+    question: str, combined: SuggestionPipeline
+) -> None:
+    case = CaseFacts(service="pet", ride_status="completed", days_since_ride=9)
+    sug = combined.suggest(question, case)
+    assert sug.alternative is None and "사유를" not in sug.reply
+
+
+def test_a_question_already_asked_is_not_repeated(combined: SuggestionPipeline) -> None:
+    case = CaseFacts(service="pet", ride_status="completed", days_since_ride=6)
+    sug = combined.suggest("펫 기사님 연락처 알려달래요", case, asked=("reason",))
+    assert sug.alternative is None and "사유를" not in sug.reply

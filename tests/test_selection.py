@@ -252,6 +252,35 @@ def test_insisting_customer_gets_the_persistent_answer(catalog: Catalog) -> None
     assert allowed.chosen and "000-0000-0000" in allowed.chosen.chunk.script
 
 
+@pytest.mark.parametrize(
+    ("request_", "days", "reason"),
+    [
+        ("driver_phone", 9, "lost_item"),
+        ("driver_phone", 9, "accident"),
+        ("vehicle_plate", 20, "unpaid_fare"),
+    ],
+)
+def test_insisting_keeps_an_exception_on_its_consent_route(
+    catalog: Catalog, request_: str, days: int, reason: str
+) -> None:
+    """The 지속 요구 script is for the ordinary case (Q2 excludes the exception reasons); a
+    customer with a lost item who does not accept the answer is helped by OB (Q1 ①)."""
+    book = _book_for(catalog, request_)
+    facts = CaseFacts(
+        request=request_,  # type: ignore[arg-type]
+        ride_status="completed",
+        days_since_ride=days,
+        reason=reason,  # type: ignore[arg-type]
+    )
+    plain = select_section([], facts, book.situations, disclosure_allowed, Signals(), Wording())
+    insisting = select_section(
+        [], facts, book.situations, disclosure_allowed, Signals(persistent=True), Wording()
+    )
+    assert insisting.chosen and plain.chosen
+    assert not insisting.chosen.chunk.conditions.persistent
+    assert insisting.chosen.chunk.id == plain.chosen.chunk.id
+
+
 @pytest.mark.parametrize("request_", ["driver_phone", "vehicle_plate"])
 @pytest.mark.parametrize("days", [1, 10, 30])
 @pytest.mark.parametrize("status", ["completed", "cancelled_after_dispatch"])

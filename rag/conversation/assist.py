@@ -168,6 +168,7 @@ class ConversationAssistant:
             request.confirmed,
             read=chat.question,
             readings=chat.readings,
+            asked=("reason",) if self._reason_asked(chat.acts) else (),
         )
         facts = suggestion.facts
 
@@ -186,7 +187,8 @@ class ConversationAssistant:
                     reply = composed
                     others = [c for c in citations if c.chunk_id != chunk.id]
                     citations = [_citation(chunk, 0.0), *others]
-        elif self._reason_unasked(suggestion, chat.acts):
+        elif not chat.question.persistent and self._reason_unasked(suggestion, chat.acts):
+            # Past a refusal the question step is over (as in the pipeline).
             question = self._reason_question(procs, citations)
             if question is not None:
                 reply, citations = question
@@ -225,9 +227,14 @@ class ConversationAssistant:
         )
 
     @staticmethod
-    def _reason_unasked(suggestion: Suggestion, acts: list[frozenset[AgentAct]]) -> bool:
-        """The answer turns on the reason, and the agent has not asked for it yet."""
-        return PROMPTS["reason"] in suggestion.ask and not any("reason_question" in a for a in acts)
+    def _reason_asked(acts: list[frozenset[AgentAct]]) -> bool:
+        return any("reason_question" in a for a in acts)
+
+    @classmethod
+    def _reason_unasked(cls, suggestion: Suggestion, acts: list[frozenset[AgentAct]]) -> bool:
+        """The answer turns on the reason, and neither the agent nor the suggestion (setting
+        ``ask_before_refusing``) has asked for it yet."""
+        return PROMPTS["reason"] in suggestion.ask and not cls._reason_asked(acts)
 
     @staticmethod
     def _reason_question(
