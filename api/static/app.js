@@ -248,7 +248,13 @@
     note.replaceChildren();
     if (asks.length) {
       note.append(
-        el("strong", "", "답변을 가르는 정보를 아직 모릅니다. 이 답변은 모르는 상태의 제한적 안내입니다."),
+        el(
+          "strong",
+          "",
+          forAgent(s)
+            ? "상담유형을 가르는 정보를 아직 모릅니다. 플레이북이 적은 경우를 모두 보여 드립니다."
+            : "답변을 가르는 정보를 아직 모릅니다. 이 답변은 모르는 상태의 제한적 안내입니다.",
+        ),
         el("ul", "ask-note-list"),
       );
       note.lastChild.append(...asks.map((a) => el("li", "", askText(a))));
