@@ -98,3 +98,12 @@ def test_stored_metadata_round_trips() -> None:
 def test_empty_block_is_no_counsel_type() -> None:
     assert read_counsel_type("상담유형", "  \n") is None
     assert isinstance(read_counsel_type("상담유형", "택시_고객 ▶ 기타"), CounselType)
+
+
+def test_kb_check_shows_each_q_counsel_type() -> None:
+    from ingest.playbook_check import check_playbook
+
+    path = REPO / "kb" / "004_2b128af64891507b.txt"
+    report = check_playbook(path.name, path.read_text())
+    assert [c.section.split(" > ")[0][:3] for c in report.counsel_types] == ["Q1.", "Q2."]
+    assert report.counsel_types[0].counsel_type.options[1].when == "사유 파악불가 시"
