@@ -41,6 +41,11 @@ UNCOVERED_REPLY = (
     "상담 가이드를 직접 확인해 주세요."
 )
 
+#: Sent when the playbook for the case states no 상담유형: nothing is invented.
+NO_TYPE_REPLY = (
+    "이 문의의 상담 가이드에는 상담유형이 적혀 있지 않습니다. 상담 가이드를 직접 확인해 주세요."
+)
+
 
 @dataclass(frozen=True)
 class CounselAnswer:
@@ -100,7 +105,7 @@ def answer_counsel(
     block = pick_block(book, situation, hits)
     counsel = block.counsel_type if block is not None else None
     if block is None or counsel is None:
-        return CounselAnswer(UNKNOWN_CASE_REPLY, None, 0.0, ())
+        return CounselAnswer(NO_TYPE_REPLY, None, 0.0, ())
     deciding = {*counsel.decided_by, *(f for o in counsel.options for f in o.unknown)}
     known = {f for f in deciding if getattr(facts, f, None) is not None}
     stated_unknown = {"reason"} if read.reason_withheld and "reason" not in known else set()

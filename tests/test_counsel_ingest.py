@@ -107,3 +107,17 @@ def test_kb_check_shows_each_q_counsel_type() -> None:
     report = check_playbook(path.name, path.read_text())
     assert [c.section.split(" > ")[0][:3] for c in report.counsel_types] == ["Q1.", "Q2."]
     assert report.counsel_types[0].counsel_type.options[1].when == "사유 파악불가 시"
+
+
+def test_a_playbook_without_a_counsel_type_gets_none_invented() -> None:
+    from rag.catalog import Catalog
+    from rag.counsel import NO_TYPE_REPLY, answer_counsel
+    from rag.facts import read_question
+    from rag.grounding import Evidence
+
+    text = "# 퀵 배송 지연\n\n**Q1. 배송이 늦어요.**\n\n불편을 드려 죄송합니다.\n"
+    book = Catalog.build("g", chunk_document("901_quick.txt", text)).playbooks["901_quick.txt"]
+    evidence = Evidence(False, True, False, 0.0, 0.0, 0)
+    read = read_question("퀵 배송 지연 건 상담유형?")
+    answer = answer_counsel(book, None, [], read.facts, read, evidence)
+    assert (answer.reply, answer.chunk) == (NO_TYPE_REPLY, None)
