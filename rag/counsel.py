@@ -108,7 +108,8 @@ def answer_counsel(
         return CounselAnswer(NO_TYPE_REPLY, None, 0.0, ())
     deciding = {*counsel.decided_by, *(f for o in counsel.options for f in o.unknown)}
     known = {f for f in deciding if getattr(facts, f, None) is not None}
-    stated_unknown = {"reason"} if read.reason_withheld and "reason" not in known else set()
+    # "사유 파악 안 되면 유형은?" asks for that option, whatever the console holds.
+    stated_unknown = {"reason"} if read.reason_withheld else set()
     options = counsel.options_for(known, stated_unknown)
     reply = f"{counsel.label}: {_text(options, counsel.options, counsel.text)}"
     wanted = tuple(sorted(deciding - known)) if len(options) > 1 else ()

@@ -121,6 +121,14 @@ HELD_OUT: list[tuple[str, dict[str, Any], str, str, str, bool]] = [
         False,
     ),
     (
+        "사유 파악 불가면 분류는 어떻게 해요?",
+        {"service": "pet", "request": "driver_phone", "reason": "lost_item"},
+        PET,
+        "Q1.",
+        f"상담유형: {PET_BRANCH}",
+        False,
+    ),
+    (
         "운임 못 내고 내린 펫 건 코드 뭘로 잡죠",
         {"service": "pet"},
         PET,
