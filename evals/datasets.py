@@ -65,6 +65,9 @@ class SuggestCase(_Case):
     grounded: bool | None = Field(
         default=None, validation_alias=AliasChoices("grounded", "expect_grounded")
     )
+    #: Who the reply must be for: "customer" (a message to send) or "agent" (guidance such as
+    #: the 상담유형 to set); None: not checked.
+    audience: Literal["customer", "agent"] | None = None
     #: Phrasings of one situation share a group: the group passes only if every one passes.
     group: str | None = None
     note: str = ""

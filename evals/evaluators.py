@@ -109,6 +109,14 @@ def check_grounded(case: SuggestCase, s: Suggestion) -> EvalResult | None:
     return EvalResult(name="grounded", passed=True, value=s.grounded)
 
 
+def check_audience(case: SuggestCase, s: Suggestion) -> EvalResult | None:
+    if case.audience is None:
+        return None
+    ok = s.audience == case.audience
+    reason = "" if ok else f"reply is for the {s.audience}; want the {case.audience}"
+    return EvalResult(name="audience", passed=ok, value=s.audience, reason=reason)
+
+
 def check_guard_allowed(case: SuggestCase, s: Suggestion, guard: GuardFn) -> EvalResult:
     """The reply passes the guard: as the pipeline reported it, and re-checked independently
     with the labelled console facts over the resolved ones."""
@@ -126,6 +134,7 @@ SUGGEST_CHECKS: tuple[Callable[[SuggestCase, Suggestion], EvalResult | None], ..
     check_include,
     check_exclude,
     check_grounded,
+    check_audience,
 )
 
 

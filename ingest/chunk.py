@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ingest.counsel import CounselType
+
 ChunkKind = Literal[
     "title",  # document title / 목차
     "policy",  # rule text with no customer-facing script (정책 및 참고사항, 주의사항)
@@ -67,6 +69,8 @@ class Chunk(BaseModel):
     #: no script (title, policy, note).
     script: str = ""
     conditions: ChunkConditions = Field(default_factory=ChunkConditions)
+    #: The Q's 상담유형 when this chunk is the block that states it (a note for the agent).
+    counsel_type: CounselType | None = None
 
     @property
     def id(self) -> str:
@@ -83,6 +87,8 @@ class Chunk(BaseModel):
             "kind": self.kind,
             "script": self.script,
             "conditions": self.conditions.model_dump_json(),
+            # Chroma keeps no null: "" is "no counsel type".
+            "counsel_type": self.counsel_type.model_dump_json() if self.counsel_type else "",
         }
 
     @classmethod
@@ -97,7 +103,15 @@ class Chunk(BaseModel):
             text=text,
             script=str(meta.get("script", "")),
             conditions=ChunkConditions.model_validate(json.loads(str(meta["conditions"]))),
+            counsel_type=_counsel_type(meta.get("counsel_type")),
         )
+
+
+def _counsel_type(raw: object) -> CounselType | None:
+    """A stored counsel type; a generation written before it was kept has none."""
+    if not isinstance(raw, str) or not raw:
+        return None
+    return CounselType.model_validate_json(raw)
 
 
 def chunk_id(source: str, index: int) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ingest.chunk import Chunk, ChunkConditions, ChunkKind
 from ingest.conditions import read_conditions, states_window
+from ingest.counsel import read_counsel_type
 from ingest.headings import ANSWER, LABEL, NUMBERED, SITUATION, TITLE, detect_heading
 from ingest.markup import is_blank, is_fence, is_table_row, rule_kind
 from ingest.segments import HeadingLines, Node, derive_sibling_conditions, join_lead_ins
@@ -204,6 +205,7 @@ def chunk_document(source: str, text: str) -> list[Chunk]:
                 text=chunk_text,
                 script=script if kind == "script" else "",
                 conditions=seg.conditions(),
+                counsel_type=read_counsel_type(seg.node.heading, body) if kind == "note" else None,
             )
         )
     return chunks

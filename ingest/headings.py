@@ -26,6 +26,7 @@ from typing import Literal
 
 from ingest.conditions import read_requests, read_statuses
 from ingest.markup import cut_remark, is_blank, is_remark, starts_bold, strip_markup
+from ingest.vocabulary import load_vocabulary
 
 TITLE, TOP, ANSWER, CASE, REQUEST, NUMBERED, CIRCLED, STATUS, SITUATION, LABEL = range(10)
 #: Longest text still read as a heading; longer bold lines are emphasised prose.
@@ -43,11 +44,19 @@ _NUMBERED = re.compile(r"^\d{1,2}\s*[.)](?!\d)\s*\S")
 _CIRCLED_START = re.compile(rf"^[{_CIRCLED}]")
 _MARKER = re.compile(rf"^(?:\d{{1,2}}\s*[.)](?!\d)|[{_CIRCLED}])\s*")
 
+
+def _counsel_labels() -> tuple[tuple[str, Role], ...]:
+    """The 상담유형 block's labels (vocabulary data): agent-only, a note."""
+    words = load_vocabulary().counsel_type
+    return tuple((p, "note") for p in (words.labels if words else ()))
+
+
 #: Labels of agent-facing blocks; the role decides the chunk kind.
 ROLE_LABELS: tuple[tuple[str, Role], ...] = (
     (r"목\s*차", "title"),
     (r"정책|참고\s*사항|주의\s*사항|유의\s*사항|안내\s*기준", "policy"),
-    (r"상담\s*유형|응대\s*순서|아지트|관련\s*링크|참고\s*링크", "note"),
+    *_counsel_labels(),
+    (r"응대\s*순서|아지트|관련\s*링크|참고\s*링크", "note"),
 )
 _LABEL_SPLIT = re.compile(r"^(?P<head>[^:：]{1,30}?)\s*[:：]\s*(?P<rest>\S.*)$")
 

@@ -32,6 +32,7 @@ from ingest.conditions import (
     WITHDRAWN_PHRASES,
     read_requests,
 )
+from ingest.counsel import CounselType
 from ingest.headings import ROLE_LABELS
 from ingest.vocabulary import Vocabulary, load_vocabulary
 
@@ -75,6 +76,13 @@ class Situation(BaseModel):
     slots: list[Slot] = Field(default_factory=list)
 
 
+class CounselTypeRead(BaseModel):
+    """A Q's 상담유형 block as read: where it is and its options."""
+
+    section: str
+    counsel_type: CounselType
+
+
 class Problem(BaseModel):
     level: Level
     code: str  # indistinguishable | unknown_request | slot_without_rule | unknown_terms | …
@@ -87,6 +95,7 @@ class PlaybookReport(BaseModel):
     title: str
     services: list[str]
     situations: list[Situation]
+    counsel_types: list[CounselTypeRead] = Field(default_factory=list)
     unknown_terms: dict[str, list[str]]  # heading -> words not understood
     indistinguishable: list[tuple[str, str]]  # pairs of sections
     problems: list[Problem]
@@ -306,6 +315,11 @@ def check_playbook(
         title=title,
         services=services,
         situations=situations,
+        counsel_types=[
+            CounselTypeRead(section=c.section, counsel_type=c.counsel_type)
+            for c in chunks
+            if c.counsel_type is not None
+        ],
         unknown_terms=unknown,
         indistinguishable=pairs,
         problems=problems,

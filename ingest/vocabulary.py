@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from core.errors import ConfigError
-from policy_guard.facts import known_values
+from policy_guard.facts import CaseFacts, known_values
 
 VOCABULARY_FILE = "vocabulary.yaml"
 _ID = r"^[a-z][a-z0-9_]*$"
@@ -86,6 +86,83 @@ class Slot(BaseModel):
         return _compiled([value])[0]
 
 
+def _all_match(patterns: list[str], texts: list[str], *, want: bool, what: str) -> None:
+    for text in texts:
+        if any(re.search(p, text) for p in patterns) != want:
+            raise ValueError(f"{what} {text!r} {'does not match' if want else 'matches'}")
+
+
+class BranchExample(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    line: str
+    when: str
+    value: str
+
+
+class CounselFact(BaseModel):
+    """A case fact that decides between a counsel type's options."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    fact: str
+    decides: list[str] = Field(min_length=1)  # "요청사유에 따라": the playbook chooses by it
+    unknown: list[str] = Field(min_length=1)  # "사유 파악불가 시": the option when it is unknown
+    decides_examples: list[str] = Field(min_length=1)
+    unknown_examples: list[str] = Field(min_length=1)
+
+    _check = field_validator("decides", "unknown")(_compiled)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CounselFact:
+        if self.fact not in CaseFacts.model_fields:
+            raise ValueError(f"fact {self.fact!r} is not a case fact")
+        _all_match(self.decides, self.decides_examples, want=True, what="decides example")
+        _all_match(self.unknown, self.unknown_examples, want=True, what="unknown example")
+        return self
+
+
+class CounselTypeWords(BaseModel):
+    """How a playbook states a Q's 상담유형: the block's labels, its branch lines and the facts
+    that decide between the options (``ingest.counsel``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    labels: list[str] = Field(min_length=1)
+    label_examples: list[str] = Field(min_length=1)
+    label_not_examples: list[str] = Field(default_factory=list)
+    branch: str
+    branch_examples: list[BranchExample] = Field(min_length=1)
+    branch_not_examples: list[str] = Field(default_factory=list)
+    facts: list[CounselFact] = Field(default_factory=list)
+
+    _check = field_validator("labels")(_compiled)
+
+    @field_validator("branch")
+    @classmethod
+    def _check_branch(cls, value: str) -> str:
+        groups = re.compile(_compiled([value])[0]).groupindex
+        if not {"when", "value"} <= set(groups):
+            raise ValueError("branch needs the named groups 'when' and 'value'")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CounselTypeWords:
+        _all_match(self.labels, self.label_examples, want=True, what="label example")
+        _all_match(self.labels, self.label_not_examples, want=False, what="label not_example")
+        for ex in self.branch_examples:
+            m = re.match(self.branch, ex.line)
+            if m is None or (m["when"].strip(), m["value"].strip()) != (ex.when, ex.value):
+                raise ValueError(
+                    f"branch example {ex.line!r} is not read as {ex.when!r}/{ex.value!r}"
+                )
+        _all_match([self.branch], self.branch_not_examples, want=False, what="branch not_example")
+        return self
+
+    def names_block(self, heading: str) -> bool:
+        return any(re.search(p, heading) for p in self.labels)
+
+
 class Vocabulary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -96,6 +173,7 @@ class Vocabulary(BaseModel):
     personal_data: list[Term] = Field(default_factory=list)
     slots: list[Slot] = Field(default_factory=list)
     ordinary_words: list[str] = Field(default_factory=list)
+    counsel_type: CounselTypeWords | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Vocabulary:

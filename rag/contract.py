@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ingest.chunk import Chunk
@@ -59,6 +61,13 @@ class SuggestRequest(BaseModel):
 class Suggestion(BaseModel):
     reply: str
     grounded: bool
+    audience: Literal["customer", "agent"] = Field(
+        default="customer",
+        description=(
+            "Who `reply` is for: `customer`, a message to send; `agent`, guidance for the agent "
+            "(e.g. the playbook's 상담유형 to set on the ticket), never to be sent to the customer."
+        ),
+    )
     citations: list[Citation]
     facts: CaseFacts  # the resolved facts: console fields over what the question says
     ask: list[str]

@@ -48,6 +48,8 @@ class QuestionFacts:
     request_family: frozenset[str] = frozenset()
     #: "앱에서 확인하는 방법": how to see or save the item oneself, no issued document wanted.
     self_service: bool = False
+    #: The agent asks which 상담유형 (counsel type) to set, not what to tell the customer.
+    counsel_type: bool = False
     #: fact -> how it was read (span in the original question, method, confidence).
     readings: dict[str, FactReading] = field(default_factory=dict)
     #: fact -> values the question mentions only under a negation ("분실물은 아님").
@@ -276,6 +278,7 @@ def read_question(question: str, today: date | None = None) -> QuestionFacts:
         facts=facts,
         persistent=bool(_signal("signal.persistent").search(text)),
         self_service=bool(_signal("signal.self_service").search(text)) and not issued,
+        counsel_type=_asks_counsel_type(text),
         injection=injection,
         reason_withheld=withheld and reason is None,
         request_family=frozenset(
@@ -283,6 +286,14 @@ def read_question(question: str, today: date | None = None) -> QuestionFacts:
         ),
         readings=dict(reader.readings),
         negated={k: tuple(v) for k, v in reader.negated.items() if k not in values},
+    )
+
+
+def _asks_counsel_type(text: str) -> bool:
+    """Whether the agent asks for the counsel type; "차량 유형" and the like name what the
+    customer asks about, not the ticket's type."""
+    return bool(
+        _signal("agent.counsel_type").search(_blank(text, (_signal("agent.not_counsel_type"),)))
     )
 
 

@@ -26,6 +26,7 @@ from policy_guard.verdict import Violation
 from rag.asks import facts_that_matter, prompts_for
 from rag.catalog import Catalog, Playbook
 from rag.contract import Citation, Hit, Suggestion
+from rag.counsel import answer_counsel, counsel_suggestion
 from rag.customer_questions import CustomerQuestion, question_to_ask, with_question
 from rag.dense_need import PendingSearch, dense_needed
 from rag.drafting.base import DraftContext, Drafter
@@ -320,6 +321,22 @@ class SuggestionPipeline:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         plan = self.plan(question, case, timings, today, confirmed, read, readings)
+        if plan.read.counsel_type:  # the agent asks about their own work: agent guidance
+            chosen = plan.selection.chosen if plan.selection else None
+            return counsel_suggestion(
+                answer_counsel(
+                    plan.playbook,
+                    chosen.chunk if chosen else None,
+                    plan.hits,
+                    plan.facts,
+                    plan.read,
+                    plan.evidence,
+                ),
+                plan.facts,
+                plan.resolution,
+                timings,
+                started,
+            )
         facts, hits, signals = plan.facts, plan.hits, plan.signals
         grounded = plan.grounded
 

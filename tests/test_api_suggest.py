@@ -63,7 +63,20 @@ def test_suggest_returns_the_contract_fields(client: httpx.Client) -> None:
     assert s["facts"]["driver_phone"] == PHONE  # console fields are kept in the resolved facts
     assert _digits(PHONE) not in _digits(s["reply"])  # five days: the window is closed
     assert isinstance(s["ask"], list)
+    assert s["audience"] == "customer"
     assert resp.headers["x-request-id"]
+
+
+def test_counsel_type_question_is_agent_guidance_over_http(client: httpx.Client) -> None:
+    body = {
+        "question": "분류 어디로 해요?",
+        "case": {"service": "daeri", "request": "usage_statement"},
+    }
+    s = client.post("/v1/suggest", json=body).json()
+    assert s["audience"] == "agent" and s["grounded"] is True
+    assert s["reply"] == "상담유형: 대리_고객 ▶ 가입/내정보 ▶ 이용기록/영수증 ▶ 기타"
+    assert s["citations"][0]["section"].endswith("상담유형")
+    assert s["guard"]["allowed"] is True
 
 
 def test_forbidden_plate_never_appears(client: httpx.Client) -> None:

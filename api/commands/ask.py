@@ -40,6 +40,8 @@ def register(subparsers: Any) -> None:
 
 def _text(s: Suggestion) -> str:
     lines = [s.reply, ""]
+    if s.audience == "agent":
+        lines.append("(상담사 업무 안내: 고객에게 보내지 마세요)")
     if not s.grounded:
         lines.append("(승인된 스크립트 없음)")
     for c in s.citations[:3]:

@@ -63,6 +63,11 @@ def _text(report: PlaybookReport) -> str:
             lines.append(
                 f"    slot {slot.text!r}: {slot.slot or 'UNKNOWN'} -> rule {slot.rule or '-'}"
             )
+    for c in report.counsel_types:
+        lines.append(f"- {c.section}")
+        for option in c.counsel_type.options:
+            when = f" [{option.when}]" if option.when else ""
+            lines.append(f"    counsel type{when}: {option.text.splitlines()[0]}")
     for p in report.problems:
         lines.append(f"{p.level.upper()} [{p.code}] {p.section}: {p.message}")
     lines.append(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")

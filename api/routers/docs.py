@@ -85,6 +85,11 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
             "False when no playbook covers the question: `reply` is then a note for the agent, "
             "not a customer reply."
         ),
+        "audience": (
+            "`customer`: `reply` is a message to send. `agent`: guidance for the agent (the "
+            'playbook\'s 상담유형 to set on the ticket, asked as "상담유형 뭘로 잡아요?"), '
+            "never to be sent to the customer."
+        ),
         "citations": "The playbook chunks the reply rests on, best first.",
         "facts": "The facts the rules used: console fields and facts read from the question.",
         "ask": (
@@ -110,6 +115,7 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
 SUGGEST_RESPONSE_EXAMPLE: dict[str, Any] = {
     "reply": "고객님, 운행 완료 후 3일이 지나 기사님 연락처는 안내해 드릴 수 없습니다. ...",
     "grounded": True,
+    "audience": "customer",
     "citations": [
         {
             "source": "004_2b128af64891507b.txt",

@@ -133,9 +133,14 @@
     $("copy-ticket").disabled = stale;
   }
 
+  // Guidance for the agent (the 상담유형 to set) is never offered for the customer.
+  function forAgent(s) {
+    return Boolean(s && s.audience === "agent");
+  }
+
   function canCopy() {
     const s = state.lastSuggestion;
-    return Boolean(s && s.grounded && s.guard && s.guard.allowed);
+    return Boolean(s && s.grounded && s.guard && s.guard.allowed && !forAgent(s));
   }
 
   // Compared by value: a change event that changed nothing (a blur) leaves the reply current.
@@ -227,7 +232,8 @@
     }
     badges.append(badge("플레이북 근거 있음", "ok"));
     badges.append(s.guard && s.guard.allowed ? badge("정책 가드 통과", "ok") : badge("정책 가드 차단", "bad"));
-    badges.append(badge(s.drafter === "llm" ? "LLM 작성" : "승인 스크립트", ""));
+    if (forAgent(s)) badges.append(badge("상담사 업무 안내", ""));
+    else badges.append(badge(s.drafter === "llm" ? "LLM 작성" : "승인 스크립트", ""));
     if ((s.ask || []).length) badges.append(badge("확인 필요 정보 있음", "warn"));
     if ((s.conflicts || []).length) badges.append(badge("입력 충돌", "warn"));
     if (s.llm_skipped) badges.append(badge("LLM 응답 실패: 스크립트 답변 사용", "warn"));
@@ -242,7 +248,13 @@
     note.replaceChildren();
     if (asks.length) {
       note.append(
-        el("strong", "", "답변을 가르는 정보를 아직 모릅니다. 이 답변은 모르는 상태의 제한적 안내입니다."),
+        el(
+          "strong",
+          "",
+          forAgent(s)
+            ? "상담유형을 가르는 정보를 아직 모릅니다. 플레이북이 적은 경우를 모두 보여 드립니다."
+            : "답변을 가르는 정보를 아직 모릅니다. 이 답변은 모르는 상태의 제한적 안내입니다.",
+        ),
         el("ul", "ask-note-list"),
       );
       note.lastChild.append(...asks.map((a) => el("li", "", askText(a))));
@@ -338,6 +350,10 @@
     $("note-card").hidden = forCustomer;
     $("reply").textContent = forCustomer ? s.reply : "";
     $("note").textContent = forCustomer ? "" : s.reply;
+    $("note-card").classList.toggle("guidance", forAgent(s));
+    $("note-label").textContent = forAgent(s)
+      ? "상담사 업무 안내 · 플레이북 상담유형 (고객에게 보내지 마세요)"
+      : "상담사 참고 (고객에게 보내지 마세요)";
     $("copy-status").textContent = "";
     renderAsk(s);
     renderConflicts(s.conflicts || []);
