@@ -264,7 +264,7 @@ class SuggestionPipeline:
             persistent=read.persistent,
             implied_requests=REASON_IMPLIED_REQUEST,
             self_service=read.self_service,
-            topics=question_topics(question),
+            topics=question_topics(question, facts.days_since_ride),
         )
         timings["facts"] = _ms(t)
 

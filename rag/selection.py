@@ -242,7 +242,8 @@ def fit_conditions(
         asked_groups = {group for _, group in signals.topics}
         stated_groups = {group for topic, group in _topic_groups(cond.topics)}
         if asked & set(cond.topics):
-            tally.match("topic")
+            # Like a request list: a heading naming several alternatives says less of each.
+            tally.match("topic", MATCH_WEIGHT / len(cond.topics) ** 0.5)
         elif asked_groups & stated_groups:  # the question names another option of the group
             tally.conflicts.append("topic")
         else:
@@ -260,9 +261,17 @@ def _topic_groups(topics: Sequence[str]) -> list[tuple[str, str]]:
     return [(t, vocab.topic_group(t)) for t in topics if t in {x.id for x in vocab.topics}]
 
 
-def question_topics(question: str) -> tuple[tuple[str, str], ...]:
-    """The vocabulary topics a question names, each with its group."""
-    return tuple(_topic_groups(read_topics(question)))
+def question_topics(question: str, days: int | None = None) -> tuple[tuple[str, str], ...]:
+    """The vocabulary topics a question names, each with its group; ``days``, the ride's age
+    as the case states it, names the topics a ride that old is for ("재작년 건" → 1년 경과)."""
+    named = read_topics(question)
+    if days is not None:
+        named += [
+            t.id
+            for t in load_vocabulary().topics
+            if t.min_days is not None and days >= t.min_days and t.id not in named
+        ]
+    return tuple(_topic_groups(named))
 
 
 def _rank_bonus(rank: int | None) -> float:
