@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ingest.chunk import Chunk
@@ -65,6 +67,11 @@ class Suggestion(BaseModel):
     #: When ``reply`` asks the customer for a fact first (the playbook's own question), the
     #: script to send if the customer will not say: the restrictive answer for the unknown.
     alternative: str | None = None
+    #: "agent": ``reply`` is guidance for the agent (a hand-off step's note: which form, where
+    #: the customer's data goes), not a message to send the customer.
+    audience: Literal["customer", "agent"] = "customer"
+    #: The procedure step (응대순서) the reply is for, when the question says where it stands.
+    step: str | None = None
     guard: Verdict
     draft_violations: list[Violation]
     drafter: str = "composed"  # "composed" or "llm"

@@ -35,6 +35,7 @@ from rag.facts import QuestionFacts, read_question, with_ride_timing, without_it
 from rag.facts_table import REASON_IMPLIED_REQUEST
 from rag.final_guard import guard_final_reply
 from rag.grounding import Evidence, gather, is_grounded
+from rag.procedure_notes import Position, locate
 from rag.readings import FactReading
 from rag.selection import Selection, Signals, Wording, question_topics, select_section
 from rag.tokenizer import tokenize
@@ -312,7 +313,10 @@ class SuggestionPipeline:
         confirmed: Collection[str] = (),
         read: QuestionFacts | None = None,
         readings: Sequence[FactReading] | None = None,
+        notes: bool = True,
     ) -> Suggestion:
+        """``notes``: read where the question says the procedure stands (a single question;
+        a chat's caller follows the procedure from the turns instead)."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
         plan = self.plan(question, case, timings, today, confirmed, read, readings)
@@ -320,9 +324,15 @@ class SuggestionPipeline:
         grounded = plan.grounded
 
         t = time.perf_counter()
-        composed, used, removed = (
-            self._compose(plan.selection, facts) if grounded else ("", None, ())
-        )
+        position = self._position(question, plan) if grounded and notes else None
+        if position is not None:
+            composed, used, removed = self._compose_step(position, facts)
+        if position is None or not composed:
+            position = None
+            composed, used, removed = (
+                self._compose(plan.selection, facts) if grounded else ("", None, ())
+            )
+        guidance = position is not None and position.guidance is not None
         grounded = grounded and bool(composed)
         wanted = (
             self._ask(facts, hits, signals, plan.playbook, removed, plan.asked) if grounded else []
@@ -330,7 +340,7 @@ class SuggestionPipeline:
         alternative: str | None = None
         to_customer = (
             self._customer_question(plan, facts, wanted, used)
-            if grounded and self.settings.ask_before_refusing
+            if grounded and self.settings.ask_before_refusing and position is None
             else None
         )
         if to_customer is not None:
@@ -346,7 +356,10 @@ class SuggestionPipeline:
             composed=composed,
             ask=ask,
         )
-        reply, drafter, draft_violations, skipped = self._draft(ctx, timings)
+        # Guidance for the agent is the playbook's note as written: no model rewrites it.
+        reply, drafter, draft_violations, skipped = (
+            (composed, "composed", [], False) if guidance else self._draft(ctx, timings)
+        )
         if not grounded:
             reply = NO_SCRIPT_REPLY
         timings["drafting"] = _ms(t)
@@ -379,6 +392,8 @@ class SuggestionPipeline:
             facts=facts,
             ask=ask,
             alternative=alternative,
+            audience="agent" if guidance and grounded else "customer",
+            step=position.step.label if position is not None and grounded else None,
             guard=verdict,
             draft_violations=draft_violations,
             drafter=drafter,
@@ -388,6 +403,30 @@ class SuggestionPipeline:
             provenance=plan.resolution.provenance,
             timings_ms=timings,
         )
+
+    @staticmethod
+    def _position(question: str, plan: Plan) -> Position | None:
+        """The procedure step the question says comes next, when not the chosen situation."""
+        book, selection = plan.playbook, plan.selection
+        if book is None or selection is None or selection.chosen is None:
+            return None
+        chunks = {c.id: c for c in book.chunks}
+        for procedure in book.procedures:
+            found = locate(question, procedure, selection.chosen.chunk, chunks, plan.facts)
+            if found is not None:
+                return found
+        return None
+
+    @staticmethod
+    def _compose_step(
+        position: Position, facts: CaseFacts
+    ) -> tuple[str, Chunk | None, tuple[str, ...]]:
+        if position.guidance is not None:
+            return position.guidance, position.chunk, ()
+        comp = compose_reply(
+            position.chunk, facts, policy_guard.check, policy_guard.disclosure_allowed
+        )
+        return comp.reply, position.chunk, comp.removed_rules
 
     @staticmethod
     def _hit_for(chunk: Chunk | None, hits: Sequence[Hit]) -> Hit | None:

@@ -168,6 +168,7 @@ class ConversationAssistant:
             request.confirmed,
             read=chat.question,
             readings=chat.readings,
+            notes=False,  # the chat's own turns say where the procedure stands
         )
         facts = suggestion.facts
 
@@ -211,7 +212,7 @@ class ConversationAssistant:
         )
         return Assistance(
             **suggestion.model_dump(
-                exclude={"reply", "citations", "guard", "timings_ms", "provenance"}
+                exclude={"reply", "citations", "guard", "timings_ms", "provenance", "step"}
             ),
             reply=reply,
             citations=citations,

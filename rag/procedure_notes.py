@@ -1,0 +1,218 @@
+"""Where a single question says the procedure stands, and the step to answer with.
+
+In ``ask`` / ``/v1/suggest`` an agent often writes in notes ("본인확인 끝, 필요 정보 다
+받았어요, 다음 안내?"). The situation chosen by the facts is then a step the note says is done.
+The note is read against the procedure's own words (``ingest/procedure_vocabulary.yaml``
+``notes``): a step named by its label, a fact by its checklist phrase or short name, followed in
+the same clause by a completion word; a fact's value ("T앱", "취소 미포함", a date range) read
+with the chat's hand-off field phrases settles it too. The answer moves forward to the first
+step not yet done (never back: the agent asked about where they are), and a question about the
+hand-off itself (which template, where the customer's data goes) is answered with the hand-off
+step's note, marked as guidance for the agent. Identity and consents are never settled by the
+note: only the console (or a chat's answer) does that, so the steps that need them stay open.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ingest.chunk import Chunk
+from ingest.procedures import NoteVocabulary, Procedure, Step, load_vocabulary
+from policy_guard.facts import CaseFacts
+from rag.conversation.steps import next_step, step_chunk
+from rag.conversation.vocabulary import load_chat_vocabulary
+from rag.facts import fold_width_case_spaces
+
+_CIRCLED_HEAD = re.compile(r"^\s*[①-⑮]\s*")
+#: A table row of a hand-off note: "KOC | ▶KOC_…" (the team and its form).
+_ROW = re.compile(r"^\s*([^|\n▶]{1,30}?)\s*\|\s*(.*)$")
+#: Said when a done step settles a hand-off field whose value the note does not give.
+SETTLED = "확인됨"
+
+
+@dataclass(frozen=True)
+class NoteReading:
+    done: frozenset[int] = frozenset()  # step numbers the note says are done
+    settled: dict[str, str] = field(default_factory=dict)  # hand-off fields, value or SETTLED
+    handoff_asked: bool = False
+
+
+@dataclass(frozen=True)
+class Position:
+    step: Step
+    chunk: Chunk  # the script to compose from, or the hand-off step's note
+    guidance: str | None = None  # set for a hand-off note: guidance for the agent
+
+
+def _vocab() -> NoteVocabulary | None:
+    return load_vocabulary().notes
+
+
+@functools.cache
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{w})" for w in words), re.IGNORECASE)
+
+
+def step_names(step: Step, plain: Sequence[str]) -> list[str]:
+    """Patterns naming a step: its label's runs of two or more words less the plain ones
+    ("④ 발급 필요 정보 확인" → "발급 필요", "필요 정보", "발급 필요 정보"); a one-word core
+    names it alone ("③ 본인확인", "⑥ 아지트 작성" → "아지트")."""
+    words = [w for w in _CIRCLED_HEAD.sub("", step.label).split() if w not in plain]
+    if len(words) == 1:
+        return [_spaced(words[0])]
+    return [
+        r"\s*".join(_spaced(w) for w in words[i:j])
+        for i in range(len(words))
+        for j in range(i + 2, len(words) + 1)
+    ]
+
+
+def _spaced(word: str) -> str:
+    return r"\s*".join(re.escape(ch) for ch in word)
+
+
+def _done_parts(text: str, vocab: NoteVocabulary) -> list[str]:
+    """The pieces of the note that say something is done: a clause up to its last completion
+    word, and the bare list items before such a clause in the same sentence."""
+    completion = _pattern(tuple(vocab.completion))
+    not_done = _pattern(tuple(vocab.not_done))
+    done: list[str] = []
+    for sentence in re.split(vocab.sentence_break, text):
+        carry = False
+        for part in reversed(re.split(vocab.clause_break, sentence)):
+            ends = [m.start() for m in completion.finditer(part)]
+            if not part.strip():
+                continue
+            if not_done.search(part):
+                carry = False
+            elif ends:
+                carry = True
+                done.append(part[: ends[-1]])
+            elif carry and not re.search(vocab.predicate_end, part):
+                done.append(part)
+            else:
+                carry = False
+    return done
+
+
+def read_note(question: str, procedure: Procedure) -> NoteReading:
+    vocab = _vocab()
+    if vocab is None:
+        return NoteReading()
+    text = fold_width_case_spaces(question)
+    parts = _done_parts(text, vocab)
+    done: set[int] = set()
+    for step in procedure.steps:
+        name = _pattern(tuple(step_names(step, vocab.plain_words)))
+        if any(name.search(p) for p in parts):
+            done.add(step.number)
+    settled: dict[str, str] = {}
+    names = {f.fact: f.names for f in vocab.names}
+    facts = {f for s in procedure.steps for f in (*s.establishes, *s.establishes_when)}
+    for fact in sorted(facts - set(CaseFacts.model_fields)):
+        said = names.get(fact, [])
+        own = [p for e in load_vocabulary().establishes if e.fact == fact for p in e.phrases]
+        if not own and not said:
+            continue
+        pattern = _pattern(tuple([*own, *said]))
+        if any(pattern.search(p) for p in parts):
+            settled[fact] = SETTLED
+    for phrase in load_chat_vocabulary().slots:  # a value stated settles its field
+        if phrase.slot in facts and phrase.slot not in settled:
+            got = phrase.read(text)
+            if got is not None:
+                settled[phrase.slot] = got[0]
+    return NoteReading(frozenset(done), settled, _asks_handoff(text, procedure, vocab))
+
+
+def _asks_handoff(text: str, procedure: Procedure, vocab: NoteVocabulary) -> bool:
+    kinds = {s.handoff for s in procedure.steps if s.handoff}
+    if not kinds:
+        return False
+    named = [n for h in load_vocabulary().handoffs if h.kind in kinds for n in h.names]
+    if named and _pattern(tuple(named)).search(text):
+        return True
+    return bool(vocab.handoff_question) and bool(
+        _pattern(tuple(vocab.handoff_question)).search(text)
+    )
+
+
+def _step_of(procedure: Procedure, chunk_id: str) -> Step | None:
+    for step in procedure.steps:
+        extra = [c for f in step.establishes_when for c in procedure.extra_chunk_ids.get(f, ())]
+        if chunk_id in step.chunk_ids or chunk_id in extra:
+            return step
+    return None
+
+
+def note_body(chunk: Chunk) -> list[str]:
+    """The note's own lines: its headings dropped, table cells joined, link marks removed."""
+    lines = chunk.text.split("\n")
+    if chunk.section in lines:
+        lines = lines[lines.index(chunk.section) + 1 :]
+    out: list[str] = []
+    for line in lines:
+        line = line.replace("▶", "").strip()
+        row = _ROW.match(line)
+        if row:
+            line = f"{row.group(1).strip()}: {row.group(2).strip()}"
+        if line:
+            out.append(line)
+    return out
+
+
+def teams(chunk: Chunk) -> list[str]:
+    """The row labels of a hand-off note's table ("KOC", "KMCC 광주")."""
+    return [m.group(1).strip() for line in chunk.text.split("\n") if (m := _ROW.match(line))]
+
+
+def _guidance(step: Step, chunks: Mapping[str, Chunk]) -> Position | None:
+    vocab = _vocab()
+    notes = [chunks[i] for i in step.chunk_ids if i in chunks and chunks[i].kind != "script"]
+    if vocab is None or not notes:
+        return None
+    body = "\n".join(line for c in notes for line in note_body(c))
+    text = vocab.guidance.format(label=step.label, title=step.handoff_title or "", body=body)
+    return Position(step, notes[0], text.strip())
+
+
+def locate(
+    question: str,
+    procedure: Procedure,
+    chosen: Chunk,
+    chunks: Mapping[str, Chunk],
+    facts: CaseFacts,
+) -> Position | None:
+    """The step a single question should be answered with, when it is not the chosen one."""
+    at = _step_of(procedure, chosen.id)
+    if at is None and facts.request not in procedure.requests:
+        return None
+    note = read_note(question, procedure)
+    handoff = next((s for s in procedure.steps if s.handoff), None)
+    if handoff is not None:
+        asked = note.handoff_asked or any(
+            team.lower() in fold_width_case_spaces(question)
+            for i in handoff.chunk_ids
+            if i in chunks
+            for team in teams(chunks[i])
+        )
+        if asked:
+            return _guidance(handoff, chunks)
+    if at is None:
+        return None
+    slots = dict(note.settled)
+    for step in procedure.steps:
+        if step.number in note.done:
+            for fact in (*step.establishes, *step.establishes_when):
+                if fact not in CaseFacts.model_fields:
+                    slots.setdefault(fact, SETTLED)
+    choice = next_step(procedure, facts, slots)
+    if choice.step.number <= at.number:
+        return None
+    if choice.step.handoff is not None:
+        return _guidance(choice.step, chunks)
+    chunk = step_chunk(choice, chunks, facts)
+    return Position(choice.step, chunk) if chunk is not None else None
