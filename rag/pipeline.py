@@ -35,7 +35,7 @@ from rag.facts import QuestionFacts, read_question, with_ride_timing, without_it
 from rag.facts_table import REASON_IMPLIED_REQUEST
 from rag.final_guard import guard_final_reply
 from rag.grounding import Evidence, gather, is_grounded
-from rag.procedure_notes import Position, locate
+from rag.procedure_notes import Position, compose_step, position_in
 from rag.readings import FactReading
 from rag.selection import Selection, Signals, Wording, question_topics, select_section
 from rag.tokenizer import tokenize
@@ -324,14 +324,12 @@ class SuggestionPipeline:
         grounded = plan.grounded
 
         t = time.perf_counter()
-        position = self._position(question, plan) if grounded and notes else None
-        if position is not None:
-            composed, used, removed = self._compose_step(position, facts)
-        if position is None or not composed:
+        position = self._position(question, plan) if notes else None
+        step_reply = compose_step(position, facts) if position is not None else None
+        if step_reply is None or not step_reply[0]:
             position = None
-            composed, used, removed = (
-                self._compose(plan.selection, facts) if grounded else ("", None, ())
-            )
+            step_reply = self._compose(plan.selection, facts) if grounded else ("", None, ())
+        composed, used, removed = step_reply
         guidance = position is not None and position.guidance is not None
         grounded = grounded and bool(composed)
         wanted = (
@@ -406,27 +404,10 @@ class SuggestionPipeline:
 
     @staticmethod
     def _position(question: str, plan: Plan) -> Position | None:
-        """The procedure step the question says comes next, when not the chosen situation."""
-        book, selection = plan.playbook, plan.selection
-        if book is None or selection is None or selection.chosen is None:
+        chosen = plan.selection.chosen if plan.selection else None
+        if not plan.grounded or plan.playbook is None or chosen is None:
             return None
-        chunks = {c.id: c for c in book.chunks}
-        for procedure in book.procedures:
-            found = locate(question, procedure, selection.chosen.chunk, chunks, plan.facts)
-            if found is not None:
-                return found
-        return None
-
-    @staticmethod
-    def _compose_step(
-        position: Position, facts: CaseFacts
-    ) -> tuple[str, Chunk | None, tuple[str, ...]]:
-        if position.guidance is not None:
-            return position.guidance, position.chunk, ()
-        comp = compose_reply(
-            position.chunk, facts, policy_guard.check, policy_guard.disclosure_allowed
-        )
-        return comp.reply, position.chunk, comp.removed_rules
+        return position_in(question, plan.playbook, chosen.chunk, plan.facts)
 
     @staticmethod
     def _hit_for(chunk: Chunk | None, hits: Sequence[Hit]) -> Hit | None:

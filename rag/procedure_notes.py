@@ -19,11 +19,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import policy_guard
 from ingest.chunk import Chunk
 from ingest.procedures import NoteVocabulary, Procedure, Step, load_vocabulary
 from policy_guard.facts import CaseFacts
+from rag.catalog import Playbook
 from rag.conversation.steps import next_step, step_chunk
 from rag.conversation.vocabulary import load_chat_vocabulary
+from rag.drafting.composed import compose_reply
 from rag.facts import fold_width_case_spaces
 
 _CIRCLED_HEAD = re.compile(r"^\s*[①-⑮]\s*")
@@ -216,3 +219,21 @@ def locate(
         return _guidance(choice.step, chunks)
     chunk = step_chunk(choice, chunks, facts)
     return Position(choice.step, chunk) if chunk is not None else None
+
+
+def position_in(question: str, book: Playbook, chosen: Chunk, facts: CaseFacts) -> Position | None:
+    """The step of one of the playbook's procedures the question says comes next."""
+    chunks = {c.id: c for c in book.chunks}
+    for procedure in book.procedures:
+        found = locate(question, procedure, chosen, chunks, facts)
+        if found is not None:
+            return found
+    return None
+
+
+def compose_step(position: Position, facts: CaseFacts) -> tuple[str, Chunk | None, tuple[str, ...]]:
+    """(reply, the chunk it comes from, rules whose sentences were dropped)."""
+    if position.guidance is not None:
+        return position.guidance, position.chunk, ()
+    comp = compose_reply(position.chunk, facts, policy_guard.check, policy_guard.disclosure_allowed)
+    return comp.reply, position.chunk, comp.removed_rules
