@@ -242,8 +242,10 @@ def fit_conditions(
         asked_groups = {group for _, group in signals.topics}
         stated_groups = {group for topic, group in _topic_groups(cond.topics)}
         if asked & set(cond.topics):
-            # Like a request list: a heading naming several alternatives says less of each.
-            tally.match("topic", MATCH_WEIGHT / len(cond.topics) ** 0.5)
+            # A heading naming alternatives ("법원 제출 / 재차 요청 / 1년 경과") is met by any one
+            # of them, a weak statement: 2/len, so that a stated exception (탈퇴고객 → consent)
+            # still outweighs it.
+            tally.match("topic", MATCH_WEIGHT / len(cond.topics))
         elif asked_groups & stated_groups:  # the question names another option of the group
             tally.conflicts.append("topic")
         else:
