@@ -97,6 +97,7 @@ class NoteVocabulary(BaseModel):
     handoff_question: list[str] = Field(default_factory=list)
     handoff_examples: list[str] = Field(default_factory=list)
     guidance: str = Field(min_length=1)
+    guidance_pending: str = Field(min_length=1)
 
     @model_validator(mode="after")
     def _valid(self) -> NoteVocabulary:

@@ -24,7 +24,7 @@ from ingest.chunk import Chunk
 from ingest.procedures import NoteVocabulary, Procedure, Step, load_vocabulary
 from policy_guard.facts import CaseFacts
 from rag.catalog import Playbook
-from rag.conversation.steps import next_step, step_chunk
+from rag.conversation.steps import is_known, next_step, required, step_chunk
 from rag.conversation.vocabulary import load_chat_vocabulary
 from rag.drafting.composed import compose_reply
 from rag.facts import fold_width_case_spaces
@@ -172,13 +172,26 @@ def teams(chunk: Chunk) -> list[str]:
     return [m.group(1).strip() for line in chunk.text.split("\n") if (m := _ROW.match(line))]
 
 
-def _guidance(step: Step, chunks: Mapping[str, Chunk]) -> Position | None:
+def _guidance(
+    procedure: Procedure, step: Step, chunks: Mapping[str, Chunk], facts: CaseFacts
+) -> Position | None:
     vocab = _vocab()
     notes = [chunks[i] for i in step.chunk_ids if i in chunks and chunks[i].kind != "script"]
     if vocab is None or not notes:
         return None
     body = "\n".join(line for c in notes for line in note_body(c))
     text = vocab.guidance.format(label=step.label, title=step.handoff_title or "", body=body)
+    # Identity and consents only the console settles: a step still open on them comes first.
+    pending = [
+        s.label
+        for s in procedure.steps
+        if s.number < step.number
+        and any(
+            f in CaseFacts.model_fields and not is_known(f, facts, {}) for f in required(s, facts)
+        )
+    ]
+    if pending:
+        text = f"{text.strip()}\n{vocab.guidance_pending.format(steps=', '.join(pending))}"
     return Position(step, notes[0], text.strip())
 
 
@@ -203,7 +216,7 @@ def locate(
             for team in teams(chunks[i])
         )
         if asked:
-            return _guidance(handoff, chunks)
+            return _guidance(procedure, handoff, chunks, facts)
     if at is None:
         return None
     slots = dict(note.settled)
@@ -216,7 +229,7 @@ def locate(
     if choice.step.number <= at.number:
         return None
     if choice.step.handoff is not None:
-        return _guidance(choice.step, chunks)
+        return _guidance(procedure, choice.step, chunks, facts)
     chunk = step_chunk(choice, chunks, facts)
     return Position(choice.step, chunk) if chunk is not None else None
 

@@ -176,3 +176,25 @@ def test_note_vocabulary_checks_its_examples() -> None:
     with pytest.raises(ValueError, match="hand-off question"):
         NoteVocabulary.model_validate(raw)
     assert ConfigError  # the loader wraps such errors as ConfigError (see test_procedures)
+
+
+@pytest.mark.parametrize(
+    ("facts", "pending"),
+    [
+        (STATEMENT, "③ 본인확인"),  # identity comes from the console only
+        (VERIFIED, None),
+        (VERIFIED.model_copy(update={"withdrawn": True}), "⑤ 이메일 발급 안내"),  # its consent
+        (VERIFIED.model_copy(update={"withdrawn": True, "collection_consent": True}), None),
+    ],
+)
+def test_handoff_guidance_names_the_steps_the_console_has_not_shown_done(
+    daeri: tuple[Procedure, dict[str, Chunk]], facts: CaseFacts, pending: str | None
+) -> None:
+    proc, chunks = daeri
+    found = locate("아지트 양식 알려주세요", proc, _script(proc, 4, chunks), chunks, facts)
+    assert found is not None and found.guidance is not None
+    last = found.guidance.splitlines()[-1]
+    if pending is None:
+        assert "확인되지 않은 단계" not in found.guidance
+    else:
+        assert "확인되지 않은 단계" in last and pending in last
