@@ -87,6 +87,9 @@ class NoteVocabulary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     plain_words: list[str] = Field(default_factory=list)
+    word_ending: str = ""
+    through: str
+    mark_after: str
     names: list[FactNames] = Field(default_factory=list)
     completion: list[str] = Field(min_length=1)
     not_done: list[str] = Field(default_factory=list)
@@ -106,6 +109,9 @@ class NoteVocabulary(BaseModel):
             *self.not_done,
             *self.handoff_question,
             self.sentence_break,
+            self.word_ending,
+            self.through,
+            self.mark_after,
             self.clause_break,
             self.predicate_end,
             *(n for f in self.names for n in f.names),

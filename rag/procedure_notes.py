@@ -59,15 +59,24 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{w})" for w in words), re.IGNORECASE)
 
 
-def step_names(step: Step, plain: Sequence[str]) -> list[str]:
-    """Patterns naming a step: its label's runs of two or more words less the plain ones
-    ("④ 발급 필요 정보 확인" → "발급 필요", "필요 정보", "발급 필요 정보"); a one-word core
-    names it alone ("③ 본인확인", "⑥ 아지트 작성" → "아지트")."""
+def step_names(
+    step: Step, plain: Sequence[str], ending: str = "", mark_after: str = r"\s*까지"
+) -> list[str]:
+    """Patterns naming a step: its own mark ("④", read as "4" in normalised text, when
+    ``mark_after`` follows: "4단계", "④까지") and its label's runs of two or more words
+    less the plain ones ("④ 발급 필요 정보 확인" → "발급 필요", "필요 정보", "발급 필요 정보"),
+    each word with an optional ``ending`` ("필요한 정보"); a one-word core names it alone
+    ("③ 본인확인", "⑥ 아지트 작성" → "아지트")."""
+    mark = _CIRCLED_HEAD.match(step.label)
+    names = []
+    if mark:
+        digit = re.escape(fold_width_case_spaces(mark.group(0)).strip())
+        names.append(rf"(?<![\d.~/-]){digit}(?={mark_after})")
     words = [w for w in _CIRCLED_HEAD.sub("", step.label).split() if w not in plain]
     if len(words) == 1:
-        return [_spaced(words[0])]
-    return [
-        r"\s*".join(_spaced(w) for w in words[i:j])
+        return [*names, _spaced(words[0])]
+    return names + [
+        r"\s*".join(_spaced(w) + ending for w in words[i:j])
         for i in range(len(words))
         for j in range(i + 2, len(words) + 1)
     ]
@@ -101,17 +110,29 @@ def _done_parts(text: str, vocab: NoteVocabulary) -> list[str]:
     return done
 
 
+def _done_steps(parts: list[str], procedure: Procedure, vocab: NoteVocabulary) -> set[int]:
+    done: set[int] = set()
+    # "이메일 발급 안내까지": the plain words of a label may stand between its name and 까지.
+    plain = "|".join(re.escape(w) for w in vocab.plain_words)
+    through = re.compile(rf"(?:\s*(?:{plain}))*{vocab.through}" if plain else vocab.through)
+    for step in procedure.steps:
+        labels = step_names(step, vocab.plain_words, vocab.word_ending, vocab.mark_after)
+        name = _pattern(tuple(labels))
+        for part in parts:
+            for m in name.finditer(part):
+                done.add(step.number)
+                if through.match(part, m.end()):  # "⑤까지 끝": every step up to it
+                    done.update(s.number for s in procedure.steps if s.number < step.number)
+    return done
+
+
 def read_note(question: str, procedure: Procedure) -> NoteReading:
     vocab = _vocab()
     if vocab is None:
         return NoteReading()
     text = fold_width_case_spaces(question)
     parts = _done_parts(text, vocab)
-    done: set[int] = set()
-    for step in procedure.steps:
-        name = _pattern(tuple(step_names(step, vocab.plain_words)))
-        if any(name.search(p) for p in parts):
-            done.add(step.number)
+    done = _done_steps(parts, procedure, vocab)
     settled: dict[str, str] = {}
     names = {f.fact: f.names for f in vocab.names}
     facts = {f for s in procedure.steps for f in (*s.establishes, *s.establishes_when)}

@@ -46,9 +46,10 @@ def test_step_names_come_from_the_label(daeri: tuple[Procedure, dict[str, Chunk]
     proc, _ = daeri
     plain = load_vocabulary().notes.plain_words  # type: ignore[union-attr]
     names = {s.number: step_names(s, plain) for s in proc.steps}
-    assert names[3] == [r"본\s*인\s*확\s*인"]
+    assert names[3][1:] == [r"본\s*인\s*확\s*인"]
     assert r"필\s*요\s*정\s*보" in names[4] and r"발\s*급\s*필\s*요\s*정\s*보" in names[4]
-    assert names[6] == [r"아\s*지\s*트"]  # "작성" is a plain word
+    assert names[6][1:] == [r"아\s*지\s*트"]  # "작성" is a plain word
+    assert all(n[0].startswith(r"(?<![\d.~/-])") for n in names.values())  # the step's mark
 
 
 # (note, steps read as done, hand-off fields read as settled)
@@ -61,6 +62,12 @@ NOTES: list[tuple[str, set[int], set[str]]] = [
     ("필요 정보 아직 못 받았어요", set(), set()),
     ("본인확인은 아직이에요, 필요 정보부터 물어볼까요", set(), set()),
     ("필요 정보 요청했는데 답이 없어요", set(), set()),
+    # a step's own mark, and "까지": every step up to it
+    ("④까지 완료했어요", {3, 4}, set()),
+    ("3단계 끝", {3}, set()),
+    ("이메일 발급 안내까지 마쳤어요", {3, 4, 5}, set()),
+    ("필요한 정보는 받아 둔 상태", {4}, set()),
+    ("최근 4개월 기간 받았어요", set(), {"period"}),  # a number is no step mark
 ]
 
 
@@ -97,6 +104,7 @@ MOVES: list[tuple[str, CaseFacts, int, str | None]] = [
     ("본인확인 완료, 필요 정보도 다 받았어요", STATEMENT, 3, None),
     # Never back: the agent asked about a later step than the note's.
     ("필요 정보 다 받았어요", VERIFIED, 5, None),
+    ("④단계까지 끝, 다음", VERIFIED, 4, "⑤ 이메일 발급 안내"),
 ]
 
 
@@ -124,6 +132,7 @@ HANDOFF_QUESTIONS = [
     "고객 성함이랑 생년월일은 어디에 적어야 하나요",
     "KMCC 광주 쪽은 어떻게 올려요",
     "이메일 발송 안내까지 끝났어요, 아지트 작성 방법",
+    "④ 까지 했고 나머지 다 했어요. 이관 글 제목은?",
 ]
 
 
