@@ -3,9 +3,10 @@
 In ``ask`` / ``/v1/suggest`` an agent often writes in notes ("본인확인 끝, 필요 정보 다
 받았어요, 다음 안내?"). The situation chosen by the facts is then a step the note says is done.
 The note is read against the procedure's own words (``ingest/procedure_vocabulary.yaml``
-``notes``): a step named by its label, a fact by its checklist phrase or short name, followed in
-the same clause by a completion word; a fact's value ("T앱", "취소 미포함", a date range) read
-with the chat's hand-off field phrases settles it too. The answer moves forward to the first
+``notes``): a step named by its label or its mark ("④까지": every step up to it), a fact by its
+checklist phrase or short name, followed in its clause by a completion word (bare list items
+before that clause share it); a fact's value ("T앱", "취소 미포함", a date range) read with the
+chat's hand-off field phrases settles it too. The answer moves forward to the first
 step not yet done (never back: the agent asked about where they are), and a question about the
 hand-off itself (which template, where the customer's data goes) is answered with the hand-off
 step's note, marked as guidance for the agent. Identity and consents are never settled by the
