@@ -16,7 +16,14 @@ from collections.abc import Iterable, Sequence
 from importlib import resources
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from core.errors import ConfigError
 from ingest.chunk import Chunk
@@ -52,6 +59,81 @@ class FactPhrases(_Phrases):
 
 class HandoffPhrases(_Phrases):
     kind: str = Field(min_length=1)
+    names: list[str] = Field(default_factory=list)  # how an agent names it in a question
+
+    @field_validator("names")
+    @classmethod
+    def _names_compile(cls, value: list[str]) -> list[str]:
+        return _Phrases._compiles(value)
+
+
+class FactNames(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    fact: str = Field(min_length=1)
+    names: list[str] = Field(min_length=1)
+
+
+class NoteExamples(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    done: list[str] = Field(min_length=1)
+    not_done: list[str] = Field(default_factory=list)
+
+
+class NoteVocabulary(BaseModel):
+    """How a single question says where the procedure stands (``rag/procedure_notes.py``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    plain_words: list[str] = Field(default_factory=list)
+    word_ending: str = ""
+    through: str
+    mark_after: str
+    names: list[FactNames] = Field(default_factory=list)
+    completion: list[str] = Field(min_length=1)
+    not_done: list[str] = Field(default_factory=list)
+    sentence_break: str
+    clause_break: str
+    predicate_end: str
+    examples: NoteExamples
+    handoff_question: list[str] = Field(default_factory=list)
+    handoff_examples: list[str] = Field(default_factory=list)
+    guidance: str = Field(min_length=1)
+    guidance_pending: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _valid(self) -> NoteVocabulary:
+        for p in [
+            *self.completion,
+            *self.not_done,
+            *self.handoff_question,
+            self.sentence_break,
+            self.word_ending,
+            self.through,
+            self.mark_after,
+            self.clause_break,
+            self.predicate_end,
+            *(n for f in self.names for n in f.names),
+        ]:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ValueError(f"phrase {p!r} is not a valid pattern: {exc}") from None
+        for text in self.examples.done:
+            if not _any(self.completion, text) or _any(self.not_done, text):
+                raise ValueError(f"done example {text!r} is not read as done")
+        for text in self.examples.not_done:
+            if not _any(self.not_done, text):
+                raise ValueError(f"not-done example {text!r} is read as done")
+        for text in self.handoff_examples:
+            if not _any(self.handoff_question, text):
+                raise ValueError(f"hand-off example {text!r} is not read as a hand-off question")
+        return self
+
+
+def _any(patterns: Iterable[str], text: str) -> bool:
+    return any(re.search(p, text) for p in patterns)
 
 
 class ProcedureVocabulary(BaseModel):
@@ -60,6 +142,7 @@ class ProcedureVocabulary(BaseModel):
     marker: str
     establishes: list[FactPhrases]
     handoffs: list[HandoffPhrases]
+    notes: NoteVocabulary | None = None
 
 
 @functools.cache

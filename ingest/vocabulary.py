@@ -68,6 +68,18 @@ class ServiceTerm(Term):
 
 class TopicTerm(Term):
     group: str = Field(pattern=_ID)
+    #: Phrasings of a question that must name the topic (checked at load).
+    examples: list[str] = Field(default_factory=list)
+    #: A question that states a ride at least this many days old names the topic too
+    #: ("재작년 건" for a "1년 경과" situation).
+    min_days: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _examples_named(self) -> TopicTerm:
+        missed = [e for e in self.examples if not self.named_in(e)]
+        if missed:
+            raise ValueError(f"examples not named by the phrases: {missed}")
+        return self
 
 
 class Slot(BaseModel):

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ingest.chunk import Chunk
+from ingest.procedures import Procedure, read_procedures
 from rag.facts import fold_width_case_spaces
 from rag.facts_table import SERVICE_PHRASES, phrase
 from rag.tokenizer import tokenize_many
@@ -30,6 +31,7 @@ class Playbook:
     requests: frozenset[str]
     #: Each situation's heading terms that most other situations do not share.
     heading_terms: Mapping[str, frozenset[str]]
+    procedures: tuple[Procedure, ...] = ()  # its 응대순서, read from the chunks
 
     @property
     def situations(self) -> tuple[Chunk, ...]:
@@ -81,6 +83,7 @@ class Catalog:
                 services=_services(c.text for c in items),
                 requests=frozenset(r for c in items for r in c.conditions.requests),
                 heading_terms=_heading_terms([c for c in items if c.kind == "script"]),
+                procedures=tuple(read_procedures(items)),
             )
         return cls(generation, books)
 

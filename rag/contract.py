@@ -65,7 +65,8 @@ class Suggestion(BaseModel):
         default="customer",
         description=(
             "Who `reply` is for: `customer`, a message to send; `agent`, guidance for the agent "
-            "(e.g. the playbook's 상담유형 to set on the ticket), never to be sent to the customer."
+            "(the playbook's 상담유형 to set on the ticket, or a hand-off step's note: which form, "
+            "where the customer's data goes), never to be sent to the customer."
         ),
     )
     citations: list[Citation]
@@ -74,6 +75,8 @@ class Suggestion(BaseModel):
     #: When ``reply`` asks the customer for a fact first (the playbook's own question), the
     #: script to send if the customer will not say: the restrictive answer for the unknown.
     alternative: str | None = None
+    #: The procedure step (응대순서) the reply is for, when the question says where it stands.
+    step: str | None = None
     guard: Verdict
     draft_violations: list[Violation]
     drafter: str = "composed"  # "composed" or "llm"

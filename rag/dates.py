@@ -48,6 +48,23 @@ _WEEK_DAY = re.compile(
     r"(?:\s*(?:에|의))?\s*(?P<wd>[월화수목금토일])(?:요일|욜|(?![가-힣]))"
 )
 
+# "작년 3월", "2024년 3월" (no day): the month's last day is the nearest the phrase can mean.
+_YEAR_MONTH = re.compile(
+    r"(?:(?<![가-힣])(?P<rel>재작년|작년|지난 ?해|올해|금년)|(?<!\d)(?P<y>20\d{2})\s*년)"
+    r"\s*(?P<m>\d{1,2})\s*월(?!\s*\d)"
+)
+# "작년 초", "재작년 여름", "2024년 하반기": the part's last day, likewise.
+_YEAR_PART = re.compile(
+    r"(?:(?<![가-힣])(?P<rel>재작년|작년|지난 ?해|올해|금년)|(?<!\d)(?P<y>20\d{2})\s*년)"
+    r"\s*(?:도\s*)?(?P<part>초|초반|상반기|봄|중반|여름|가을|하반기|말|연말|겨울)"
+)
+#: A part of a year -> the month it ends with.
+_PART_END: Final = {
+    "초": 3, "초반": 3, "봄": 5, "상반기": 6, "중반": 8, "여름": 8, "가을": 11,
+    "하반기": 12, "말": 12, "연말": 12, "겨울": 12,
+}  # fmt: skip
+# "2024년 건" (a year alone): its last day.
+_YEAR = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*년(?!\s*\d)")
 # "작년", "재작년", "지난해": the year's last day is the nearest the phrase can mean.
 _REL_YEAR = re.compile(r"(?<![가-힣])(?P<rel>재작년|작년|지난 ?해)")
 
@@ -136,6 +153,39 @@ def _week_day(m: re.Match[str], today: date) -> int | None:
     return _days(monday + timedelta(days=weekday), today)
 
 
+def _year_of(m: re.Match[str], today: date) -> int:
+    if m.group("y"):
+        return int(m.group("y"))
+    rel = m.group("rel").replace(" ", "")
+    return today.year - {"재작년": 2, "작년": 1, "지난해": 1}.get(rel, 0)
+
+
+def _month_last_day(year: int, month: int, today: date) -> int | None:
+    """Days back to the month's last day, or to today within the month itself; a month
+    still to come is unknown."""
+    if not 1 <= month <= 12:
+        return None
+    last = date(year, month, _month_end(year, month))
+    if last > today:
+        return 0 if (year, month) == (today.year, today.month) else None
+    return _days(last, today)
+
+
+def _year_month(m: re.Match[str], today: date) -> int | None:
+    days = _month_last_day(_year_of(m, today), int(m.group("m")), today)
+    return days if days is not None and days >= VAGUE_EXACT_FROM else None
+
+
+def _year_part(m: re.Match[str], today: date) -> int | None:
+    days = _month_last_day(_year_of(m, today), _PART_END[m.group("part")], today)
+    return days if days is not None and days >= VAGUE_EXACT_FROM else None
+
+
+def _year(m: re.Match[str], today: date) -> int | None:
+    days = _month_last_day(int(m.group("y")), 12, today)
+    return days if days is not None and days >= VAGUE_EXACT_FROM else None
+
+
 def _rel_year(m: re.Match[str], today: date) -> int | None:
     back = 2 if m.group("rel") == "재작년" else 1
     return _days(date(today.year - back, 12, 31), today)
@@ -151,6 +201,9 @@ _READERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], date], int | Non
     (_REL_MONTH_PART, _rel_month_part),
     (_WEEK_DAY, _week_day),
     (_MONTH_DAY, _month_day),
+    (_YEAR_MONTH, _year_month),
+    (_YEAR_PART, _year_part),
+    (_YEAR, _year),
     (_REL_YEAR, _rel_year),
 )
 

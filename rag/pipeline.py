@@ -36,6 +36,7 @@ from rag.facts import QuestionFacts, read_question, with_ride_timing, without_it
 from rag.facts_table import REASON_IMPLIED_REQUEST
 from rag.final_guard import guard_final_reply
 from rag.grounding import Evidence, gather, is_grounded
+from rag.procedure_notes import Position, compose_step, position_in
 from rag.readings import FactReading
 from rag.selection import Selection, Signals, Wording, question_topics, select_section
 from rag.tokenizer import tokenize
@@ -266,7 +267,7 @@ class SuggestionPipeline:
             persistent=read.persistent,
             implied_requests=REASON_IMPLIED_REQUEST,
             self_service=read.self_service,
-            topics=question_topics(question),
+            topics=question_topics(question, facts.days_since_ride),
         )
         timings["facts"] = _ms(t)
 
@@ -315,9 +316,12 @@ class SuggestionPipeline:
         read: QuestionFacts | None = None,
         readings: Sequence[FactReading] | None = None,
         asked: Collection[str] = (),
+        notes: bool = True,
     ) -> Suggestion:
         """The suggestion for a question (see ``plan`` for the arguments). ``asked`` names
-        facts the customer was already asked (in a chat): their question is not repeated."""
+        facts the customer was already asked (in a chat): their question is not repeated.
+        ``notes``: read where the question says the procedure stands (a single question; a
+        chat's caller follows the procedure from the turns instead)."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
         plan = self.plan(question, case, timings, today, confirmed, read, readings)
@@ -341,16 +345,22 @@ class SuggestionPipeline:
         grounded = plan.grounded
 
         t = time.perf_counter()
-        composed, used, removed = (
-            self._compose(plan.selection, facts) if grounded else ("", None, ())
-        )
+        position = self._position(question, plan) if notes else None
+        step_reply = compose_step(position, facts) if position is not None else None
+        if step_reply is None or not step_reply[0]:
+            position = None
+            step_reply = self._compose(plan.selection, facts) if grounded else ("", None, ())
+        composed, used, removed = step_reply
+        guidance = position is not None and position.guidance is not None
         grounded = grounded and bool(composed)
         wanted = (
             self._ask(facts, hits, signals, plan.playbook, removed, plan.asked) if grounded else []
         )
         alternative: str | None = None
         to_customer = (
-            self._customer_question(plan, facts, wanted, used, asked) if grounded else None
+            self._customer_question(plan, facts, wanted, used, asked)
+            if grounded and position is None
+            else None
         )
         if to_customer is not None:
             # The reply asks; the script for the unknown fact is what to send if they will not say.
@@ -367,7 +377,10 @@ class SuggestionPipeline:
             composed=composed,
             ask=ask,
         )
-        reply, drafter, draft_violations, skipped = self._draft(ctx, timings)
+        # Guidance for the agent is the playbook's note as written: no model rewrites it.
+        reply, drafter, draft_violations, skipped = (
+            (composed, "composed", [], False) if guidance else self._draft(ctx, timings)
+        )
         if not grounded:
             reply = NO_SCRIPT_REPLY
         timings["drafting"] = _ms(t)
@@ -402,6 +415,8 @@ class SuggestionPipeline:
             facts=facts,
             ask=ask,
             alternative=alternative,
+            audience="agent" if guidance and grounded else "customer",
+            step=position.step.label if position is not None and grounded else None,
             guard=verdict,
             draft_violations=draft_violations,
             drafter=drafter,
@@ -411,6 +426,13 @@ class SuggestionPipeline:
             provenance=plan.resolution.provenance,
             timings_ms=timings,
         )
+
+    @staticmethod
+    def _position(question: str, plan: Plan) -> Position | None:
+        chosen = plan.selection.chosen if plan.selection else None
+        if not plan.grounded or plan.playbook is None or chosen is None:
+            return None
+        return position_in(question, plan.playbook, chosen.chunk, plan.facts)
 
     @staticmethod
     def _hit_for(chunk: Chunk | None, hits: Sequence[Hit]) -> Hit | None:

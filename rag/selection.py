@@ -248,7 +248,10 @@ def fit_conditions(
         asked_groups = {group for _, group in signals.topics}
         stated_groups = {group for topic, group in _topic_groups(cond.topics)}
         if asked & set(cond.topics):
-            tally.match("topic")
+            # A heading naming alternatives ("법원 제출 / 재차 요청 / 1년 경과") is met by any one
+            # of them, a weak statement: 2/len, so that a stated exception (탈퇴고객 → consent)
+            # still outweighs it.
+            tally.match("topic", MATCH_WEIGHT / len(cond.topics))
         elif asked_groups & stated_groups:  # the question names another option of the group
             tally.conflicts.append("topic")
         else:
@@ -278,9 +281,17 @@ def _topic_groups(topics: Sequence[str]) -> list[tuple[str, str]]:
     return [(t, vocab.topic_group(t)) for t in topics if t in {x.id for x in vocab.topics}]
 
 
-def question_topics(question: str) -> tuple[tuple[str, str], ...]:
-    """The vocabulary topics a question names, each with its group."""
-    return tuple(_topic_groups(read_topics(question)))
+def question_topics(question: str, days: int | None = None) -> tuple[tuple[str, str], ...]:
+    """The vocabulary topics a question names, each with its group; ``days``, the ride's age
+    as the case states it, names the topics a ride that old is for ("재작년 건" → 1년 경과)."""
+    named = read_topics(question)
+    if days is not None:
+        named += [
+            t.id
+            for t in load_vocabulary().topics
+            if t.min_days is not None and days >= t.min_days and t.id not in named
+        ]
+    return tuple(_topic_groups(named))
 
 
 def _rank_bonus(rank: int | None) -> float:

@@ -190,3 +190,21 @@ def test_refused_facts_and_where_each_fact_came_from_are_shown(
         assert question[from_text["span"][0] : from_text["span"][1]] in shown["경과 일수"]
     c.shot("provenance")
     assert not c.errors, c.errors
+
+
+def test_guidance_for_the_agent_is_a_note_not_a_reply_to_copy(
+    browser: Any, live: LiveServer, tmp_path: Path
+) -> None:
+    """A question about the hand-off form is answered for the agent: the note box, a badge
+    saying it is not for the customer, and no copy button."""
+    c = Console.open(browser, live.base_url, WIDE, tmp_path)
+    page = c.page
+    page.locator("#question").fill("대리 이용내역서 건 아지트 양식 이름이 뭐예요?")
+    c.fill_case({"service": "daeri", "request": "usage_statement", "identity_verified": True})
+    answer = c.submit()
+    assert answer["audience"] == "agent" and answer["step"]
+    assert page.locator("#note-card").is_visible() and page.locator("#reply-card").is_hidden()
+    assert "긴급 복지 지원" in page.locator("#note").inner_text()
+    assert "고객 발송용 아님" in page.locator("#badges").inner_text()
+    assert page.locator("#copy").is_disabled()
+    assert not c.errors, c.errors

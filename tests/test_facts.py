@@ -325,6 +325,15 @@ CALENDAR: list[tuple[str, date, int | None]] = [
     ("2월 30일에 탔대요", MONDAY, None),  # no such day
     ("13/40 건", MONDAY, None),
     ("11월 20일에 탔고 3일 지났어요", MONDAY, 3),
+    # A month or a part of a year without a day: its last day, the fewest days it can mean.
+    ("작년 4월에 이용한 건", MONDAY, 572),  # 2025-04-30
+    ("2024년 9월 이용분", MONDAY, 784),  # 2024-09-30
+    ("작년 초 이용", MONDAY, 602),  # 초: up to the end of March
+    ("재작년 여름에 탄 거", MONDAY, 814),  # 2024-08-31
+    ("2023년 이용 기록", MONDAY, 1058),  # the year alone: 2023-12-31
+    ("올해 11월", MONDAY, None),  # this month: under two weeks from its end, ask
+    ("2026년 이용", MONDAY, None),  # this year: no day count
+    ("올해 12월", MONDAY, None),  # still to come
 ]
 
 

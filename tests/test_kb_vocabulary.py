@@ -11,6 +11,7 @@ from core.errors import ConfigError
 from ingest.chunker import chunk_document
 from ingest.conditions import read_conditions, read_requests, read_topics
 from ingest.vocabulary import load_vocabulary, load_vocabulary_file, parse_vocabulary
+from rag.selection import question_topics
 
 REPO = Path(__file__).resolve().parents[1]
 VOCAB = load_vocabulary()
@@ -49,10 +50,39 @@ def test_requests_come_from_the_vocabulary(heading: str, expected: list[str]) ->
         ("기사님이 전화를 안 받아요", ["driver_unreachable"]),
         ("요금이 두 번 결제됐어요", ["duplicate_payment"]),
         ("[기사 연락처 요구]", []),
+        # why an issued statement is wanted instead of the app record
+        (
+            "[case 2] 법원,경찰서 제출 / 재차 요청 / 1년 경과건",
+            ["agency_submission", "repeat_request", "past_one_year"],
+        ),
+        ("세무서에 제출해야 한대요", ["agency_submission"]),
+        ("주민센터 서류로 낸대요", ["agency_submission"]),
+        ("지난번에 받았는데 재발송 원하세요", ["repeat_request"]),
+        ("일 년 넘은 이용 건", ["past_one_year"]),
+        ("앱에는 1년 이내만 보여요", ["past_one_year"]),
+        ("시청역에서 탔어요", []),  # a place, no agency
+        ("요청 사항 없어요", []),
     ],
 )
 def test_topics(text: str, topics: list[str]) -> None:
     assert read_topics(text) == topics
+
+
+@pytest.mark.parametrize(
+    ("days", "named"),
+    [(None, False), (30, False), (364, False), (365, True), (900, True)],
+)
+def test_a_ride_old_enough_names_the_past_one_year_topic(days: int | None, named: bool) -> None:
+    topics = dict(question_topics("대리 이용 기록 보내 달래요", days))
+    assert ("past_one_year" in topics) is named
+
+
+def test_topic_examples_are_checked() -> None:
+    raw = VOCAB.model_dump()
+    topic = next(t for t in raw["topics"] if t["id"] == "repeat_request")
+    topic["examples"] = ["처음 요청이에요"]
+    with pytest.raises(ValueError, match="examples not named"):
+        type(VOCAB).model_validate(raw)
 
 
 def test_every_spec_request_and_the_common_services_are_known() -> None:

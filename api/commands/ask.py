@@ -44,6 +44,8 @@ def _text(s: Suggestion) -> str:
         lines.append("(상담사 업무 안내: 고객에게 보내지 마세요)")
     if not s.grounded:
         lines.append("(승인된 스크립트 없음)")
+    if s.step:
+        lines.append(f"응대순서: {s.step}")
     for c in s.citations[:3]:
         lines.append(f"출처: {c.source} | {c.section} ({c.score:.4f})")
     for prompt in s.ask:

@@ -234,6 +234,8 @@
     badges.append(s.guard && s.guard.allowed ? badge("정책 가드 통과", "ok") : badge("정책 가드 차단", "bad"));
     if (forAgent(s)) badges.append(badge("상담사 업무 안내", ""));
     else badges.append(badge(s.drafter === "llm" ? "LLM 작성" : "승인 스크립트", ""));
+    if (forAgent(s)) badges.append(badge("상담사 참고 · 고객 발송용 아님", "warn"));
+    if (s.step) badges.append(badge(`응대순서 ${s.step}`, ""));
     if ((s.ask || []).length) badges.append(badge("확인 필요 정보 있음", "warn"));
     if ((s.conflicts || []).length) badges.append(badge("입력 충돌", "warn"));
     if (s.llm_skipped) badges.append(badge("LLM 응답 실패: 스크립트 답변 사용", "warn"));

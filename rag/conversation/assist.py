@@ -169,6 +169,7 @@ class ConversationAssistant:
             read=chat.question,
             readings=chat.readings,
             asked=("reason",) if self._reason_asked(chat.acts) else (),
+            notes=False,  # the chat's own turns say where the procedure stands
         )
         facts = suggestion.facts
 
@@ -213,7 +214,7 @@ class ConversationAssistant:
         )
         return Assistance(
             **suggestion.model_dump(
-                exclude={"reply", "citations", "guard", "timings_ms", "provenance"}
+                exclude={"reply", "citations", "guard", "timings_ms", "provenance", "step"}
             ),
             reply=reply,
             citations=citations,
