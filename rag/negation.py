@@ -14,6 +14,7 @@ apply to its mentions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -141,10 +142,29 @@ def _rather_than(tokens: list[Any], i: int) -> bool:
     )
 
 
+#: English negation, as agents mix it in ("no lost item, no accident"): the words after the
+#: cue up to the next comma, slash, full stop or "but".
+_ENGLISH_CUE = re.compile(
+    r"(?<![a-z])(?:no|not|never|without|nor|isn't|wasn't|aren't|weren't|didn't|doesn't|don't)"
+    r"(?![a-z'])"
+)
+_ENGLISH_END = re.compile(r"[,./;!?\n]|(?<![a-z])but(?![a-z])")
+
+
+def _english_scopes(text: str) -> list[Scope]:
+    out: list[Scope] = []
+    for cue in _ENGLISH_CUE.finditer(text):
+        stop = _ENGLISH_END.search(text, cue.end())
+        end = stop.start() if stop else len(text)
+        if end > cue.end():
+            out.append(Scope(cue.end(), end, "copula"))
+    return out
+
+
 def scopes(text: str) -> list[Scope]:
     """Every negation in ``text`` (normalised) and the span it covers."""
     tokens = list(analyse(text))
-    out: list[Scope] = []
+    out: list[Scope] = _english_scopes(text)
     for i, token in enumerate(tokens):
         strength = _CUES.get((str(token.form), _tag(token)))
         if strength is None and _rather_than(tokens, i):

@@ -177,6 +177,17 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
     # "X라기보다": X is set aside
     ("분실물이라기보다는 그냥 궁금해서 그런대요", {"reason": "other"}),
     ("운임 문제라기보다 기사님께 따지고 싶대요", {"reason": "other"}),
+    # English negation: the items after "no"/"not" are set aside
+    ("no lost item and no accident, just wants the number", {"reason": None}),
+    ("it was not a lost item", {"reason": None}),
+    # customer data the agent already collected is no request for the driver's data
+    ("고객 이름과 이메일 다 받았어요, 대리 내역서 건", {"request": "usage_statement"}),
+    # how agents say it again and again
+    ("벌써 네 번째 같은 문의예요, 펫 기번", {"request": "driver_phone"}),
+    ("기사님께 바로 전화해야 된대요", {"request": "driver_phone"}),
+    ("designated driver statement needed for the court", {"request": "usage_statement"}),
+    ("asked by a colleague of the account holder", {"identity_verified": False}),
+    ("customer cleared the trip history", {"history_available": False}),
     # compound ages
     ("1년 2개월 전에 부른 대리", {"days_since_ride": 425}),
 ]
