@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     #: the question (on 2 shared cores the given-up forward passes slowed the rest: measured
     #: in docs/retrieval.md).
     dense_start: Literal["eager", "on_demand"] = "on_demand"
+    #: Read a situation-deciding fact the phrase rules miss with a nearest-neighbour vote over
+    #: the vocabulary's example phrasings (rag/fact_model.py), above a threshold calibrated to
+    #: this precision by leave-one-out over those examples.
+    fact_fallback: bool = True
+    fact_fallback_precision: float = Field(default=0.95, ge=0.5, le=1.0)
 
     # --- drafting
     #: Reply with the playbook's question for an unknown fact the customer can answer (the

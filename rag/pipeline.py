@@ -18,9 +18,10 @@ from datetime import date
 from typing import Protocol
 
 import policy_guard
-from core.errors import LLMError
+from core.errors import LLMError, UnavailableError
 from core.settings import Settings
 from ingest.chunk import Chunk
+from ingest.query_batch import QueryCancelled
 from policy_guard.facts import CaseFacts
 from policy_guard.verdict import Violation
 from rag.asks import facts_that_matter, prompts_for
@@ -51,6 +52,15 @@ class _Snapshot(Protocol):
 
     @property
     def chunks(self) -> Mapping[str, Chunk]: ...
+
+
+class FactReader(Protocol):
+    """What the pipeline needs from ``rag.fact_model.FactModel``: readings of the facts the
+    rules left unknown."""
+
+    def fill(
+        self, question: str, read: QuestionFacts, case: CaseFacts | None = None
+    ) -> list[FactReading]: ...
 
 
 class Retriever(Protocol):
@@ -102,11 +112,16 @@ def _playbook_score(book: Playbook, rank: int, facts: CaseFacts) -> float:
 
 class SuggestionPipeline:
     def __init__(
-        self, settings: Settings, retriever: Retriever, drafter: Drafter | None = None
+        self,
+        settings: Settings,
+        retriever: Retriever,
+        drafter: Drafter | None = None,
+        fact_model: FactReader | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
         self.drafter = drafter  # None: the composed reply, no model
+        self.fact_model = fact_model  # None: the phrase rules alone read the question
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
 
@@ -233,6 +248,25 @@ class SuggestionPipeline:
         log.info("llm draft refused rules=%s: composed reply used", [v.rule for v in first])
         return ctx.composed, "composed", first or list(verdict.violations), False
 
+    def _learned(
+        self,
+        question: str,
+        read: QuestionFacts,
+        case: CaseFacts | None,
+        timings: dict[str, float],
+    ) -> list[FactReading]:
+        """The fallback's readings; its question vector is the one dense retrieval then takes
+        from the embedder's cache. A failing encoder leaves the rules' reading alone."""
+        assert self.fact_model is not None
+        t = time.perf_counter()
+        try:
+            return self.fact_model.fill(question, read, case)
+        except (UnavailableError, QueryCancelled, RuntimeError, OSError) as exc:
+            log.warning("fact model skipped (%s)", type(exc).__name__)
+            return []
+        finally:
+            timings["fact_model"] = _ms(t)
+
     # --- the whole
 
     def plan(
@@ -258,6 +292,8 @@ class SuggestionPipeline:
         timings["bm25"] = pending.timings.get("bm25", 0.0)
         read = read if read is not None else read_question(question, today)
         said = readings if readings is not None else question_readings(read)
+        if readings is None and self.fact_model is not None:
+            said = [*said, *self._learned(question, read, case, timings)]
         resolution = resolve(case, said, confirmed)
         facts = with_ride_timing(resolution.facts)
         signals = Signals(
@@ -430,4 +466,15 @@ def build_pipeline(settings: Settings) -> SuggestionPipeline:
         from rag.drafting.llm import LLMDrafter
 
         drafter = LLMDrafter(settings)
-    return SuggestionPipeline(settings, build_retriever(settings), drafter)
+    retriever = build_retriever(settings)
+    fact_model: FactReader | None = None
+    if settings.fact_fallback:
+        from ingest.embedder import load_embedder
+        from rag.fact_model import load_fact_model
+
+        fact_model = load_fact_model(
+            load_embedder(settings),  # the retriever's own: one query vector serves both
+            settings.data_dir / "fact_model",
+            settings.fact_fallback_precision,
+        )
+    return SuggestionPipeline(settings, retriever, drafter, fact_model)
