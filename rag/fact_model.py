@@ -32,7 +32,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -295,18 +295,23 @@ class FactModel:
         return out
 
     def fill(
-        self, question: str, read: QuestionFacts, case: CaseFacts | None = None
+        self,
+        question: str,
+        read: QuestionFacts,
+        case: CaseFacts | None = None,
+        only: Collection[str] | None = None,
     ) -> list[FactReading]:
-        """Readings for the learned facts the rules left unknown: not under an instruction
-        override, not for a fact the question negates or the console holds (it stands), and
-        not the reason when the question says it is withheld."""
+        """Readings for the learned facts the rules left unknown (of ``only``, when given): not
+        under an instruction override, not for a fact the question negates or the console
+        holds (it stands), and not the reason when the question says it is withheld."""
         if read.injection:
             return []
         console = case.model_dump(exclude_none=True) if case is not None else {}
         missing = [
             fact
             for fact in self.facts()
-            if getattr(read.facts, fact) is None
+            if (only is None or fact in only)
+            and getattr(read.facts, fact) is None
             and fact not in read.negated
             and fact not in console
             and not (fact == "reason" and read.reason_withheld)

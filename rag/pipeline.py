@@ -59,8 +59,14 @@ class FactReader(Protocol):
     rules left unknown."""
 
     def fill(
-        self, question: str, read: QuestionFacts, case: CaseFacts | None = None
+        self,
+        question: str,
+        read: QuestionFacts,
+        case: CaseFacts | None = None,
+        only: Collection[str] | None = None,
     ) -> list[FactReading]: ...
+
+    def facts(self) -> tuple[str, ...]: ...
 
 
 class Retriever(Protocol):
@@ -71,6 +77,15 @@ class Retriever(Protocol):
     def begin(self, question: str, k: int | None = None) -> PendingSearch: ...
 
     def snapshot(self) -> _Snapshot: ...
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    composed: str
+    used: Chunk | None
+    removed: tuple[str, ...]
+    wanted: list[str]  # unknown facts that would change the answer, in asking order
+    grounded: bool
 
 
 @dataclass(frozen=True)
@@ -249,23 +264,35 @@ class SuggestionPipeline:
         return ctx.composed, "composed", first or list(verdict.violations), False
 
     def _learned(
-        self,
-        question: str,
-        read: QuestionFacts,
-        case: CaseFacts | None,
-        timings: dict[str, float],
+        self, question: str, read: QuestionFacts, case: CaseFacts | None, wanted: Sequence[str]
     ) -> list[FactReading]:
-        """The fallback's readings; its question vector is the one dense retrieval then takes
-        from the embedder's cache. A failing encoder leaves the rules' reading alone."""
-        assert self.fact_model is not None
-        t = time.perf_counter()
+        """The fallback's readings of the unknown facts that decide the situation (``wanted``);
+        its question vector is the one dense retrieval uses (the embedder's cache serves it to
+        both). A failing encoder leaves the rules' reading alone."""
+        if self.fact_model is None or not wanted:
+            return []
         try:
-            return self.fact_model.fill(question, read, case)
+            return self.fact_model.fill(question, read, case, wanted)
         except (UnavailableError, QueryCancelled, RuntimeError, OSError) as exc:
             log.warning("fact model skipped (%s)", type(exc).__name__)
             return []
-        finally:
-            timings["fact_model"] = _ms(t)
+
+    def _learnable(self) -> tuple[str, ...]:
+        return self.fact_model.facts() if self.fact_model is not None else ()
+
+    def _outcome(self, plan: Plan) -> _Outcome:
+        """The composed reply of the plan's situation and the unknown facts that matter."""
+        grounded = plan.grounded
+        composed, used, removed = (
+            self._compose(plan.selection, plan.facts) if grounded else ("", None, ())
+        )
+        grounded = grounded and bool(composed)
+        wanted = (
+            self._ask(plan.facts, plan.hits, plan.signals, plan.playbook, removed, plan.asked)
+            if grounded
+            else []
+        )
+        return _Outcome(composed, used, removed, wanted, grounded)
 
     # --- the whole
 
@@ -292,8 +319,6 @@ class SuggestionPipeline:
         timings["bm25"] = pending.timings.get("bm25", 0.0)
         read = read if read is not None else read_question(question, today)
         said = readings if readings is not None else question_readings(read)
-        if readings is None and self.fact_model is not None:
-            said = [*said, *self._learned(question, read, case, timings)]
         resolution = resolve(case, said, confirmed)
         facts = with_ride_timing(resolution.facts)
         signals = Signals(
@@ -352,17 +377,23 @@ class SuggestionPipeline:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         plan = self.plan(question, case, timings, today, confirmed, read, readings)
-        facts, hits, signals = plan.facts, plan.hits, plan.signals
-        grounded = plan.grounded
+        t = time.perf_counter()  # drafting: the composed reply and the facts to ask
+        outcome = self._outcome(plan)
+        learnable = [f for f in outcome.wanted if f in self._learnable()]
+        if readings is None and learnable:
+            # The rules left a fact unknown that decides the situation: the learned fallback
+            # may read it, and the situation is chosen again with its readings.
+            started_model = time.perf_counter()
+            learned = self._learned(question, plan.read, case, learnable)
+            if learned:
+                said = [*question_readings(plan.read), *learned]
+                plan = self.plan(question, case, timings, today, confirmed, plan.read, said)
+                outcome = self._outcome(plan)
+            timings["fact_model"] = _ms(started_model)
+        facts, hits = plan.facts, plan.hits
+        composed, used = outcome.composed, outcome.used
+        grounded, wanted = outcome.grounded, outcome.wanted
 
-        t = time.perf_counter()
-        composed, used, removed = (
-            self._compose(plan.selection, facts) if grounded else ("", None, ())
-        )
-        grounded = grounded and bool(composed)
-        wanted = (
-            self._ask(facts, hits, signals, plan.playbook, removed, plan.asked) if grounded else []
-        )
         alternative: str | None = None
         to_customer = (
             self._customer_question(plan, facts, wanted, used)
