@@ -2,19 +2,21 @@
 
 The phrase rules (``rag.facts``) are precise but only know the phrasings written down. When
 they find nothing for a categorical fact that decides the situation, a nearest-neighbour vote
-over the vocabulary's own example phrasings (``examples`` and ``paraphrases`` of
-``rag/vocabulary/phrases/``) proposes a value with a confidence. The vote is over the question's
-query vector, the very one dense retrieval uses (the embedder's query cache serves it to both),
-so the fallback costs no second encoder call.
+over the vocabulary's own phrasings (``rag.fact_examples``) proposes a value with a confidence.
 
-Training data is the vocabulary: every example phrasing is labelled, for each fact, with the
-value of the entry it belongs to, or else with what the rules read from it (mostly: nothing, so
-it teaches what an unrelated phrasing looks like). More examples in the data make a better
-reader; no code changes. A reading is used only above a per-fact threshold calibrated by
-leave-one-out over those examples to the precision ``fact_fallback_precision`` (0.95); a fact
-whose examples cannot reach it is not read by the model at all. The calibration is computed at
-load, keyed by the embedder's name and a hash of the labelled examples; the example vectors are
-cached on disk under the same kind of key.
+The question is seen whole and in windows of a few words (an agent's question runs several
+statements together, and one vector of the whole is dominated by its longest part). All views
+are embedded in one call of the query embedder, the question first: its row is the one dense
+retrieval uses, served to it from the embedder's query cache. Each view votes among its ``k``
+nearest phrasings (weights ``exp(similarity / temperature)``); the view with the most confident
+vote for a value speaks for the question.
+
+A reading is used only above a per-fact threshold calibrated by leave-one-out over the training
+texts the fallback would be asked about (those the rules read nothing of the fact from), to the
+precision ``fact_fallback_precision`` (0.95); a fact whose examples cannot reach it is not read
+by the model at all. The same voting runs in calibration and at run time. The calibration is
+data computed at load and stored keyed by the embedder's name and a hash of the labelled
+examples; the example vectors are cached the same way.
 
 The model never reads what text may not set (consents, identity): ``learned_facts`` takes only
 facts that text may set, and ``rag.fact_sources`` applies the same source rules to its readings
@@ -24,7 +26,6 @@ never a fact the console already holds (the console stands).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -33,7 +34,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,118 +43,117 @@ from numpy.typing import NDArray
 
 from ingest.embedder import Embedder
 from policy_guard.facts import CaseFacts
-from rag.fact_fields import FactFields, fact_fields
-from rag.facts import QuestionFacts, read_question
+from rag.fact_examples import TrainingSet, learned_facts, training_set
+from rag.facts import QuestionFacts
 from rag.readings import FactReading, Origin
-from rag.vocabulary import Vocabulary, vocabulary
 
 log = logging.getLogger(__name__)
 
-#: (neighbours that vote, temperature of their weights over the cosine similarities): the pair
-#: whose leave-one-out readings cover the most examples at the precision target is chosen at
-#: load (e5's similarities between phrasings of one domain lie within a few hundredths).
-GRID = tuple((k, t) for k in (3, 5, 7, 11) for t in (0.01, 0.02, 0.04))
+#: (neighbours that vote, temperature of their weights): the pair whose leave-one-out readings
+#: are right most often at the precision target is chosen at load (e5's similarities between
+#: phrasings of one domain lie within a few hundredths of each other).
+GRID = tuple((k, t) for k in (5, 7, 11) for t in (0.01, 0.02))
+#: Views of a question: the whole, and windows of WINDOW words every STRIDE words.
+WINDOW = 4
+STRIDE = 2
 #: The fewest leave-one-out readings a threshold may rest on.
 MIN_SUPPORT = 5
 #: Example phrasings quoted in a reading's provenance.
 QUOTED = 3
-#: Bumped when the vote or the labelling changes, so that cached calibrations are not reused.
-VERSION = 1
+#: Part of every cache key: bumped when the views, the vote or the labelling change.
+VERSION = 2
 _BATCH = 32
 
 Vectors = NDArray[np.float32]
+Span = tuple[int, int]
 
 
-def learned_facts(fields: FactFields | None = None) -> tuple[str, ...]:
-    """The facts the fallback may read: categorical (an enum of a closed set, or yes/no),
-    settable by text, and deciding the situation (the agent is asked for them when unknown)."""
-    fields = fields or fact_fields()
-    return tuple(
-        name
-        for name, entry in fields.facts.items()
-        if entry.kind in ("enum", "bool")
-        and not entry.open
-        and "question" in entry.set_by
-        and entry.ask is not None
-    )
-
-
-@dataclass(frozen=True)
-class TrainingSet:
-    """The vocabulary's phrasings and, per fact, each one's label (a value, or None) and whether
-    the fallback would be asked about it (the rules read nothing of the fact from it)."""
-
-    texts: tuple[str, ...]
-    labels: dict[str, tuple[Any, ...]]
-    asked: dict[str, tuple[bool, ...]]
-
-    def digest(self) -> str:
-        raw = json.dumps([self.texts, self.labels], ensure_ascii=False, sort_keys=True)
-        return hashlib.sha256(raw.encode()).hexdigest()[:16]
-
-
-def training_set(vocab: Vocabulary | None = None, facts: Sequence[str] = ()) -> TrainingSet:
-    """Every phrasing of the vocabulary, labelled per fact: an example or paraphrase of a fact
-    entry states that entry's value; any other phrasing states what the rules read from it."""
-    vocab = vocab or vocabulary()
-    facts = tuple(facts) or learned_facts()
-    order: dict[str, None] = {}
-    own: dict[str, dict[str, Any]] = {}
-    for entry in vocab.entries:
-        for text in (*entry.examples, *entry.paraphrases, *entry.negated, *entry.not_examples):
-            order.setdefault(text, None)
-        if entry.kind == "fact":
-            for text in (*entry.examples, *entry.paraphrases):
-                own.setdefault(text, {}).setdefault(entry.fact, entry.value)
-    texts = tuple(order)
-    labels: dict[str, list[Any]] = {fact: [] for fact in facts}
-    asked: dict[str, list[bool]] = {fact: [] for fact in facts}
-    for text in texts:
-        read = read_question(text)
-        for fact in facts:
-            stated = own.get(text, {})
-            ruled = getattr(read.facts, fact)
-            labels[fact].append(stated.get(fact, ruled))
-            asked[fact].append(ruled is None and fact not in read.negated)
-    return TrainingSet(
-        texts,
-        {fact: tuple(values) for fact, values in labels.items()},
-        {fact: tuple(flags) for fact, flags in asked.items()},
-    )
+def views(text: str) -> list[Span]:
+    """The spans a text is seen in: the whole (stripped), then windows of ``WINDOW`` words."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    if not words:
+        return []
+    spans = [(words[0][0], words[-1][1])]
+    if len(words) > WINDOW:
+        starts = list(range(0, len(words) - WINDOW + 1, STRIDE))
+        if starts[-1] != len(words) - WINDOW:
+            starts.append(len(words) - WINDOW)
+        spans += [(words[s][0], words[s + WINDOW - 1][1]) for s in starts]
+    return spans
 
 
 @dataclass(frozen=True)
-class Vote:
-    value: Any  # None: the phrasing states nothing of the fact
-    confidence: float
-    neighbours: tuple[int, ...]  # indices of the winning value's voters, nearest first
+class Classes:
+    """One fact's labels as class numbers; class 0 is "states nothing of the fact"."""
+
+    codes: NDArray[np.int64]
+    values: tuple[Any, ...]  # values[0] is None
+
+    @classmethod
+    def of(cls, labels: Sequence[Any]) -> Classes:
+        values: list[Any] = [None]
+        for label in labels:
+            if label not in values:
+                values.append(label)
+        return cls(np.array([values.index(x) for x in labels], np.int64), tuple(values))
 
 
-def vote(sims: NDArray[np.float32], labels: Sequence[Any], k: int, temperature: float) -> Vote:
-    """The similarity-weighted vote of the ``k`` nearest phrasings."""
-    k = min(k, len(sims))
-    top = np.argpartition(-sims, k - 1)[:k]
-    top = top[np.argsort(-sims[top], kind="stable")]
-    weights = np.exp((sims[top] - sims[top[0]]) / temperature)
-    scores: dict[Any, float] = {}
-    for index, weight in zip(top, weights, strict=True):
-        scores[labels[index]] = scores.get(labels[index], 0.0) + float(weight)
-    winner = max(scores, key=lambda value: scores[value])
-    voters = tuple(int(i) for i in top if labels[i] == winner)
-    return Vote(winner, scores[winner] / float(weights.sum()), voters)
+@dataclass(frozen=True)
+class Votes:
+    """Per view: the winning class, its share of the weight, the voters (nearest first)."""
+
+    winner: NDArray[np.int64]
+    confidence: NDArray[np.float64]
+    top: NDArray[np.int64]
+
+
+def vote(sims: NDArray[np.float32], classes: Classes, k: int, temperature: float) -> Votes:
+    """Each row's similarity-weighted vote of its ``k`` nearest texts (a tie goes to class 0)."""
+    k = min(k, sims.shape[1])
+    top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    near = np.take_along_axis(sims, top, axis=1)
+    order = np.argsort(-near, axis=1, kind="stable")
+    top, near = np.take_along_axis(top, order, 1), np.take_along_axis(near, order, 1)
+    weights = np.exp((near - near[:, :1]) / temperature)
+    voted = classes.codes[top]
+    scores = np.stack([(weights * (voted == c)).sum(1) for c in range(len(classes.values))], 1)
+    return Votes(scores.argmax(1), scores.max(1) / weights.sum(1), top)
+
+
+def best_view(votes: Votes, rows: Sequence[int]) -> int | None:
+    """Of a text's views (``rows``), the one most confident of some value; None if none is."""
+    stated = [r for r in rows if votes.winner[r] != 0]
+    return max(stated, key=lambda r: float(votes.confidence[r])) if stated else None
 
 
 @dataclass(frozen=True)
 class FactCalibration:
-    """Leave-one-out over the examples the fallback would be asked about: the threshold that
-    keeps the precision target, the precision reached and the share of the stating examples
-    read right above it."""
+    """Leave-one-out over the texts the fallback would be asked about: the threshold that keeps
+    the precision target, the precision reached, and the share of the texts stating a value
+    that were read right above it."""
 
     threshold: float | None  # None: the target is out of reach, the model does not read it
     precision: float
     coverage: float
     examples: int
-    stating: int  # examples that state some value of the fact
+    stating: int  # of the examples, those that state some value of the fact
+
+
+def calibrate_fact(
+    said: Sequence[tuple[float, bool]], examples: int, stating: int, target: float
+) -> FactCalibration:
+    """The lowest confidence above which the stated readings (``said``: confidence, right) are
+    right at least ``target`` of the time, on at least ``MIN_SUPPORT`` readings."""
+    ranked = sorted(said, reverse=True)
+    best = FactCalibration(None, 0.0, 0.0, examples, stating)
+    right = 0
+    for n, (confidence, correct) in enumerate(ranked, start=1):
+        right += correct
+        ties_follow = n < len(ranked) and ranked[n][0] == confidence
+        if ties_follow or n < MIN_SUPPORT or right / n < target:
+            continue
+        best = FactCalibration(confidence, right / n, right / max(stating, 1), examples, stating)
+    return best
 
 
 @dataclass(frozen=True)
@@ -166,55 +166,49 @@ class Calibration:
     facts: dict[str, FactCalibration]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "embedder": self.embedder,
-            "examples": self.examples,
-            "target": self.target,
-            "k": self.k,
-            "temperature": self.temperature,
-            "facts": {name: vars(cal) for name, cal in self.facts.items()},
-        }
+        return {**asdict(self), "facts": {f: asdict(c) for f, c in self.facts.items()}}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Calibration:
+        facts = {f: FactCalibration(**c) for f, c in raw["facts"].items()}
+        return cls(**{**raw, "facts": facts})
 
 
-def leave_one_out(
-    sims: NDArray[np.float32], labels: Sequence[Any], rows: Sequence[int], k: int, t: float
-) -> list[Vote]:
-    """The vote on each of ``rows`` by all the other examples (``sims``: the examples'
-    similarity matrix with an infinitely low diagonal)."""
-    return [vote(sims[i], labels, k, t) for i in rows]
+@dataclass(frozen=True)
+class Examples:
+    """The training texts' vectors and their views' vectors (``owner``: the text of each)."""
+
+    texts: Vectors
+    views: Vectors
+    owner: NDArray[np.int64]
 
 
-def calibrate_fact(votes: Sequence[Vote], labels: Sequence[Any], target: float) -> FactCalibration:
-    """The lowest confidence above which the stated readings are right at least ``target`` of
-    the time, on at least ``MIN_SUPPORT`` readings."""
-    stating = sum(1 for label in labels if label is not None)
-    said = sorted(
-        ((v.confidence, v.value == labels[i]) for i, v in enumerate(votes) if v.value is not None),
-        reverse=True,
-    )
-    best: FactCalibration | None = None
-    right = 0
-    for n, (confidence, correct) in enumerate(said, start=1):
-        right += correct
-        ties_follow = n < len(said) and said[n][0] == confidence
-        if ties_follow or n < MIN_SUPPORT or right / n < target:
-            continue
-        best = FactCalibration(confidence, right / n, right / max(stating, 1), len(labels), stating)
-    return best or FactCalibration(None, 0.0, 0.0, len(labels), stating)
-
-
-def calibrate(data: TrainingSet, vectors: Vectors, embedder: str, target: float) -> Calibration:
-    """Per fact, leave-one-out over the examples it would be asked about; the vote's (k,
-    temperature) from ``GRID``, the pair reading the most examples right at the target."""
-    sims = vectors @ vectors.T
-    np.fill_diagonal(sims, -np.inf)
+def calibrate(data: TrainingSet, ex: Examples, embedder: str, target: float) -> Calibration:
+    """Per fact, leave-one-out over the texts it would be asked about (a text is left out with
+    every text sharing one of its phrasings); (k, temperature) from ``GRID``."""
+    sims = ex.views @ ex.texts.T
+    made_of = np.zeros((len(data.texts), 1 + max(p for ps in data.parts for p in ps)), np.float32)
+    for row, phrasings in enumerate(data.parts):
+        made_of[row, list(phrasings)] = 1.0
+    sims[(made_of[ex.owner] @ made_of.T) > 0] = -np.inf
+    rows_of: dict[int, list[int]] = {}
+    for row, text in enumerate(ex.owner.tolist()):
+        rows_of.setdefault(text, []).append(row)
     best: Calibration | None = None
     for k, t in GRID:
         facts: dict[str, FactCalibration] = {}
         for fact, labels in data.labels.items():
-            rows = [i for i, asked in enumerate(data.asked[fact]) if asked]
-            votes = leave_one_out(sims, labels, rows, k, t)
-            facts[fact] = calibrate_fact(votes, [labels[i] for i in rows], target)
+            classes = Classes.of(labels)
+            votes = vote(sims, classes, k, t)
+            asked = [i for i, flag in enumerate(data.asked[fact]) if flag]
+            said: list[tuple[float, bool]] = []
+            for i in asked:
+                view = best_view(votes, rows_of[i])
+                if view is not None:
+                    guess = classes.values[votes.winner[view]]
+                    said.append((float(votes.confidence[view]), guess == labels[i]))
+            stating = sum(1 for i in asked if labels[i] is not None)
+            facts[fact] = calibrate_fact(said, len(asked), stating, target)
         found = Calibration(embedder, data.digest(), target, k, t, facts)
         if best is None or _right(found) > _right(best):
             best = found
@@ -224,28 +218,6 @@ def calibrate(data: TrainingSet, vectors: Vectors, embedder: str, target: float)
 
 def _right(calibration: Calibration) -> float:
     return sum(c.coverage * c.stating for c in calibration.facts.values())
-
-
-_CLAUSE = re.compile(r"[^,.!?;\n]+")
-
-
-def _bigrams(text: str) -> set[str]:
-    squeezed = "".join(text.lower().split())
-    return {squeezed[i : i + 2] for i in range(len(squeezed) - 1)}
-
-
-def best_clause(question: str, neighbours: Iterable[str]) -> tuple[int, int]:
-    """The question's clause that shares the most character pairs with the neighbours (the
-    whole question when it is one clause)."""
-    near = set().union(*(_bigrams(text) for text in neighbours))
-    clauses = [m for m in _CLAUSE.finditer(question) if m.group().strip()]
-    if len(clauses) < 2:
-        stripped = question.strip()
-        start = question.find(stripped) if stripped else 0
-        return start, start + len(stripped)
-    best = max(clauses, key=lambda m: len(_bigrams(m.group()) & near) / (1 + len(m.group())))
-    lead = len(best.group()) - len(best.group().lstrip())
-    return best.start() + lead, best.start() + len(best.group().rstrip())
 
 
 class FactModel:
@@ -258,38 +230,44 @@ class FactModel:
         self.data = data
         self.vectors = vectors
         self.calibration = calibration
+        self._classes = {fact: Classes.of(labels) for fact, labels in data.labels.items()}
 
     def facts(self) -> tuple[str, ...]:
-        """The facts it reads: those whose calibration found a threshold."""
-        return tuple(f for f, c in self.calibration.facts.items() if c.threshold is not None)
+        """The facts it reads: learned facts (never one text may not set) whose calibration
+        found a threshold."""
+        allowed = learned_facts()
+        cal = self.calibration.facts
+        return tuple(f for f in allowed if f in cal and cal[f].threshold is not None)
 
     def read(
         self, question: str, facts: Iterable[str], origin: Origin = "question"
     ) -> list[FactReading]:
-        """Readings of ``facts`` from the question above their thresholds."""
+        """Readings of ``facts`` from the question, each above its fact's threshold."""
         wanted = [f for f in facts if f in self.facts()]
-        if not wanted or not question.strip():
+        spans = views(question)
+        if not wanted or not spans:
             return []
-        query = self.embedder.embed_queries([question])[0]
-        sims = self.vectors @ query
+        # One encoder call; the whole question's row is retrieval's (the cache keeps it).
+        vectors = self.embedder.embed_queries([question, *(question[a:b] for a, b in spans[1:])])
+        sims = vectors @ self.vectors.T
         out: list[FactReading] = []
         for fact in wanted:
-            threshold = self.calibration.facts[fact].threshold
-            found = vote(
-                sims, self.data.labels[fact], self.calibration.k, self.calibration.temperature
-            )
-            if found.value is None or threshold is None or found.confidence < threshold:
+            classes, threshold = self._classes[fact], self.calibration.facts[fact].threshold
+            votes = vote(sims, classes, self.calibration.k, self.calibration.temperature)
+            row = best_view(votes, range(len(spans)))
+            if row is None or threshold is None or votes.confidence[row] < threshold:
                 continue
-            quoted = tuple(self.data.texts[i] for i in found.neighbours[:QUOTED])
+            winner = votes.winner[row]
+            voters = [int(i) for i in votes.top[row] if classes.codes[i] == winner]
             out.append(
                 FactReading(
                     fact=fact,
-                    value=found.value,
+                    value=classes.values[winner],
                     origin=origin,
                     method="model",
-                    span=best_clause(question, quoted),
-                    confidence=round(min(found.confidence, 1.0), 4),
-                    neighbours=quoted,
+                    span=spans[row],
+                    confidence=round(min(float(votes.confidence[row]), 1.0), 4),
+                    neighbours=tuple(self.data.texts[i] for i in voters[:QUOTED]),
                 )
             )
         return out
@@ -319,30 +297,61 @@ class FactModel:
         return self.read(question, missing) if missing else []
 
 
-def _cache_file(cache_dir: Path, embedder: Embedder, data: TrainingSet) -> Path:
-    raw = "\n".join((str(VERSION), embedder.name, *data.texts))
-    return cache_dir / f"vectors-{hashlib.sha256(raw.encode()).hexdigest()[:20]}.npy"
+def _key(*parts: str) -> str:
+    return hashlib.sha256("\n".join((str(VERSION), *parts)).encode()).hexdigest()[:20]
 
 
-def _example_vectors(embedder: Embedder, data: TrainingSet, cache_dir: Path | None) -> Vectors:
-    """The examples' query vectors, from the disk cache or embedded once (then stored)."""
-    path = _cache_file(cache_dir, embedder, data) if cache_dir is not None else None
+def _embed_examples(embedder: Embedder, data: TrainingSet, cache_dir: Path | None) -> Examples:
+    """The training texts' and their views' query vectors: from the disk cache, or embedded
+    once and stored."""
+    owner = [i for i, text in enumerate(data.texts) for _ in views(text)]
+    strings = [text[a:b] for text in data.texts for a, b in views(text)]
+    path = cache_dir / f"vectors-{_key(embedder.name, *strings)}.npy" if cache_dir else None
+    vectors: Vectors | None = None
     if path is not None and path.exists():
         cached = np.load(path)
-        if cached.shape == (len(data.texts), embedder.dim):
-            return np.ascontiguousarray(cached, dtype=np.float32)
-    texts = list(data.texts)
-    parts = [embedder.embed_queries(texts[i : i + _BATCH]) for i in range(0, len(texts), _BATCH)]
-    vectors = np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
-    if path is not None:
+        if cached.shape == (len(strings), embedder.dim):
+            vectors = np.ascontiguousarray(cached, dtype=np.float32)
+    if vectors is None:
+        parts = [
+            embedder.embed_queries(strings[i : i + _BATCH]) for i in range(0, len(strings), _BATCH)
+        ]
+        vectors = np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
+        if path is not None:
+            _store(path, lambda f: np.save(f, vectors))
+    owners = np.array(owner, np.int64)
+    first = np.searchsorted(owners, np.arange(len(data.texts)))  # each text's whole view
+    return Examples(vectors[first], vectors, owners)
+
+
+def _store(path: Path, write: Any) -> None:
+    """Write a cache file atomically; a read-only data dir only costs the next load its work."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=path.suffix, delete=False) as f:
+            write(f)
+        os.replace(f.name, path)
+    except OSError as exc:
+        log.warning("fact model cache not written: %s", type(exc).__name__)
+
+
+def _calibration(
+    data: TrainingSet, ex: Examples, embedder: str, target: float, cache_dir: Path | None
+) -> Calibration:
+    """The calibration for this embedder and these examples: stored, or computed and stored."""
+    grid = json.dumps(GRID)
+    name = f"calibration-{_key(embedder, data.digest(), str(target), grid, str(WINDOW))}.json"
+    path = cache_dir / name if cache_dir else None
+    if path is not None and path.exists():
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npy", delete=False) as f:
-                np.save(f, vectors)
-            os.replace(f.name, path)
-        except OSError as exc:  # a read-only data dir only costs the next start its encoding
-            log.warning("fact model vectors not cached: %s", type(exc).__name__)
-    return vectors
+            return Calibration.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, TypeError, KeyError):
+            log.warning("fact model calibration unreadable: recomputed")
+    found = calibrate(data, ex, embedder, target)
+    if path is not None:
+        text = json.dumps(found.as_dict(), ensure_ascii=False, indent=1)
+        _store(path, lambda f: f.write(text.encode("utf-8")))
+    return found
 
 
 _MODELS: dict[tuple[int, str, float], FactModel] = {}
@@ -352,25 +361,20 @@ _LOCK = threading.Lock()
 def load_fact_model(
     embedder: Embedder, cache_dir: Path | None = None, target: float = 0.95
 ) -> FactModel:
-    """The fallback over ``embedder`` (once per process), calibrated at load; the calibration
-    is also written beside the cached vectors for operators to read."""
+    """The fallback over ``embedder``, once per process, with its calibration."""
     data = training_set()
     key = (id(embedder), data.digest(), target)
     with _LOCK:
         if key in _MODELS:
             return _MODELS[key]
-        vectors = _example_vectors(embedder, data, cache_dir)
-        calibration = calibrate(data, vectors, embedder.name, target)
-        if cache_dir is not None:
-            named = hashlib.sha256(embedder.name.encode()).hexdigest()[:8]
-            report = cache_dir / f"calibration-{named}-{data.digest()}.json"
-            with contextlib.suppress(OSError):  # only a report: a read-only dir is fine
-                report.write_text(json.dumps(calibration.as_dict(), ensure_ascii=False, indent=1))
+        examples = _embed_examples(embedder, data, cache_dir)
+        calibration = _calibration(data, examples, embedder.name, target, cache_dir)
         log.info(
-            "fact model examples=%d facts=%s",
+            "fact model texts=%d k=%d facts=%s",
             len(data.texts),
+            calibration.k,
             {f: c.threshold for f, c in calibration.facts.items()},
         )
-        model = FactModel(embedder, data, vectors, calibration)
+        model = FactModel(embedder, data, examples.texts, calibration)
         _MODELS[key] = model
         return model
