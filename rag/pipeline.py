@@ -505,7 +505,7 @@ def build_pipeline(settings: Settings) -> SuggestionPipeline:
 
         fact_model = load_fact_model(
             load_embedder(settings),  # the retriever's own: one query vector serves both
-            settings.data_dir / "fact_model",
+            settings.models_dir / "fact_model",  # keyed by embedder and examples: shareable
             settings.fact_fallback_precision,
         )
     return SuggestionPipeline(settings, retriever, drafter, fact_model)
