@@ -57,11 +57,11 @@ GRID = tuple((k, t) for k in (5, 7, 11) for t in (0.01, 0.02))
 WINDOW = 4
 STRIDE = 2
 #: The fewest leave-one-out readings a threshold may rest on.
-MIN_SUPPORT = 5
+MIN_SUPPORT = 10
 #: Example phrasings quoted in a reading's provenance.
 QUOTED = 3
 #: Part of every cache key: bumped when the views, the vote or the labelling change.
-VERSION = 2
+VERSION = 3
 _BATCH = 32
 
 Vectors = NDArray[np.float32]
@@ -128,32 +128,56 @@ def best_view(votes: Votes, rows: Sequence[int]) -> int | None:
 
 @dataclass(frozen=True)
 class FactCalibration:
-    """Leave-one-out over the texts the fallback would be asked about: the threshold that keeps
-    the precision target, the precision reached, and the share of the texts stating a value
-    that were read right above it."""
+    """Leave-one-out over the texts the fallback would be asked about: per value, the threshold
+    above which its readings keep the precision target (values that cannot are absent); the
+    precision of all the readings so accepted, and the share of the texts stating a value
+    that were read right."""
 
-    threshold: float | None  # None: the target is out of reach, the model does not read it
+    thresholds: dict[str, float]  # JSON-encoded value -> threshold
     precision: float
     coverage: float
     examples: int
     stating: int  # of the examples, those that state some value of the fact
 
+    def threshold(self, value: Any) -> float | None:
+        return self.thresholds.get(json.dumps(value))
 
-def calibrate_fact(
-    said: Sequence[tuple[float, bool]], examples: int, stating: int, target: float
-) -> FactCalibration:
-    """The lowest confidence above which the stated readings (``said``: confidence, right) are
-    right at least ``target`` of the time, on at least ``MIN_SUPPORT`` readings."""
+
+def threshold_for(said: Sequence[tuple[float, bool]], target: float) -> float | None:
+    """The lowest confidence above which the readings (``said``: confidence, right) are right
+    at least ``target`` of the time, on at least ``MIN_SUPPORT`` readings; None if none is."""
     ranked = sorted(said, reverse=True)
-    best = FactCalibration(None, 0.0, 0.0, examples, stating)
+    best: float | None = None
     right = 0
     for n, (confidence, correct) in enumerate(ranked, start=1):
         right += correct
         ties_follow = n < len(ranked) and ranked[n][0] == confidence
-        if ties_follow or n < MIN_SUPPORT or right / n < target:
-            continue
-        best = FactCalibration(confidence, right / n, right / max(stating, 1), examples, stating)
+        if not ties_follow and n >= MIN_SUPPORT and right / n >= target:
+            best = confidence
     return best
+
+
+def calibrate_fact(
+    said: Sequence[tuple[Any, float, bool]], examples: int, stating: int, target: float
+) -> FactCalibration:
+    """Thresholds per read value (``said``: value, confidence, right)."""
+    by_value: dict[str, list[tuple[float, bool]]] = {}
+    for value, confidence, correct in said:
+        by_value.setdefault(json.dumps(value), []).append((confidence, correct))
+    thresholds = {
+        value: found
+        for value, group in by_value.items()
+        if (found := threshold_for(group, target)) is not None
+    }
+    kept = [
+        correct
+        for value, group in by_value.items()
+        if value in thresholds
+        for confidence, correct in group
+        if confidence >= thresholds[value]
+    ]
+    precision = sum(kept) / len(kept) if kept else 0.0
+    return FactCalibration(thresholds, precision, sum(kept) / max(stating, 1), examples, stating)
 
 
 @dataclass(frozen=True)
@@ -201,12 +225,12 @@ def calibrate(data: TrainingSet, ex: Examples, embedder: str, target: float) -> 
             classes = Classes.of(labels)
             votes = vote(sims, classes, k, t)
             asked = [i for i, flag in enumerate(data.asked[fact]) if flag]
-            said: list[tuple[float, bool]] = []
+            said: list[tuple[Any, float, bool]] = []
             for i in asked:
                 view = best_view(votes, rows_of[i])
                 if view is not None:
                     guess = classes.values[votes.winner[view]]
-                    said.append((float(votes.confidence[view]), guess == labels[i]))
+                    said.append((guess, float(votes.confidence[view]), guess == labels[i]))
             stating = sum(1 for i in asked if labels[i] is not None)
             facts[fact] = calibrate_fact(said, len(asked), stating, target)
         found = Calibration(embedder, data.digest(), target, k, t, facts)
@@ -237,7 +261,7 @@ class FactModel:
         found a threshold."""
         allowed = learned_facts()
         cal = self.calibration.facts
-        return tuple(f for f in allowed if f in cal and cal[f].threshold is not None)
+        return tuple(f for f in allowed if f in cal and cal[f].thresholds)
 
     def read(
         self, question: str, facts: Iterable[str], origin: Origin = "question"
@@ -252,12 +276,15 @@ class FactModel:
         sims = vectors @ self.vectors.T
         out: list[FactReading] = []
         for fact in wanted:
-            classes, threshold = self._classes[fact], self.calibration.facts[fact].threshold
+            classes = self._classes[fact]
             votes = vote(sims, classes, self.calibration.k, self.calibration.temperature)
             row = best_view(votes, range(len(spans)))
-            if row is None or threshold is None or votes.confidence[row] < threshold:
+            if row is None:
                 continue
             winner = votes.winner[row]
+            threshold = self.calibration.facts[fact].threshold(classes.values[winner])
+            if threshold is None or votes.confidence[row] < threshold:
+                continue
             voters = [int(i) for i in votes.top[row] if classes.codes[i] == winner]
             out.append(
                 FactReading(
@@ -340,7 +367,8 @@ def _calibration(
 ) -> Calibration:
     """The calibration for this embedder and these examples: stored, or computed and stored."""
     grid = json.dumps(GRID)
-    name = f"calibration-{_key(embedder, data.digest(), str(target), grid, str(WINDOW))}.json"
+    settings = (str(target), grid, str(WINDOW), str(STRIDE), str(MIN_SUPPORT))
+    name = f"calibration-{_key(embedder, data.digest(), *settings)}.json"
     path = cache_dir / name if cache_dir else None
     if path is not None and path.exists():
         try:
@@ -373,7 +401,7 @@ def load_fact_model(
             "fact model texts=%d k=%d facts=%s",
             len(data.texts),
             calibration.k,
-            {f: c.threshold for f, c in calibration.facts.items()},
+            {f: c.thresholds for f, c in calibration.facts.items()},
         )
         model = FactModel(embedder, data, examples.texts, calibration)
         _MODELS[key] = model
