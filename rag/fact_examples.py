@@ -14,6 +14,7 @@ into longer questions, labelled the same way. A text remembers the phrasings it 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
@@ -107,3 +108,10 @@ def training_set(vocab: Vocabulary | None = None, facts: Sequence[str] = ()) -> 
         {fact: tuple(flags) for fact, flags in asked.items()},
         tuple(parts),
     )
+
+
+@functools.cache
+def shipped_training_set() -> TrainingSet:
+    """The training set of the shipped vocabulary, built once per process (reading every
+    phrasing with the rules takes seconds)."""
+    return training_set()

@@ -43,7 +43,7 @@ from numpy.typing import NDArray
 
 from ingest.embedder import Embedder
 from policy_guard.facts import CaseFacts
-from rag.fact_examples import TrainingSet, learned_facts, training_set
+from rag.fact_examples import TrainingSet, learned_facts, shipped_training_set
 from rag.facts import QuestionFacts
 from rag.readings import FactReading, Origin
 
@@ -390,7 +390,7 @@ def load_fact_model(
     embedder: Embedder, cache_dir: Path | None = None, target: float = 0.95
 ) -> FactModel:
     """The fallback over ``embedder``, once per process, with its calibration."""
-    data = training_set()
+    data = shipped_training_set()
     key = (id(embedder), data.digest(), target)
     with _LOCK:
         if key in _MODELS:
