@@ -283,7 +283,9 @@ def test_held_out_phrasings_of_the_calibrated_facts_are_mostly_read(
 
 @pytest.fixture(scope="module")
 def base_url(indexed_settings: Settings) -> Iterator[str]:
-    with serve_app(create_app(indexed_settings)) as server:
+    """A server with the fallback on (the default is off)."""
+    settings = indexed_settings.model_copy(update={"fact_fallback": True})
+    with serve_app(create_app(settings)) as server:
         wait_healthy(server.base_url)
         yield server.base_url
 
