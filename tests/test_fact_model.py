@@ -17,18 +17,17 @@ from numpy.typing import NDArray
 from api.app import create_app
 from core.settings import Settings
 from policy_guard.facts import CaseFacts
-from rag.fact_examples import TrainingSet, learned_facts, training_set
-from rag.fact_model import (
+from rag.fact_calibration import (
     MIN_SUPPORT,
     Calibration,
     FactCalibration,
-    FactModel,
     calibrate_fact,
-    load_fact_model,
     threshold_for,
-    views,
 )
+from rag.fact_examples import TrainingSet, learned_facts, training_set
+from rag.fact_model import FactModel, load_fact_model
 from rag.fact_sources import question_readings, resolve
+from rag.fact_vote import views
 from rag.facts import read_question
 from rag.readings import FactReading
 
