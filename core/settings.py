@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     #: the question (on 2 shared cores the given-up forward passes slowed the rest: measured
     #: in docs/retrieval.md).
     dense_start: Literal["eager", "on_demand"] = "on_demand"
+    #: Read a situation-deciding fact the phrase rules miss with a nearest-neighbour vote over
+    #: the vocabulary's example phrasings (rag/fact_model.py), above a threshold calibrated to
+    #: this precision by leave-one-out over those examples. Off by default: with the e5 query
+    #: encoder it costs one encoder call on about a third of the questions and changed no
+    #: answer of the evaluation sets (docs/fact_sources.md).
+    fact_fallback: bool = False
+    fact_fallback_precision: float = Field(default=0.95, ge=0.5, le=1.0)
 
     # --- drafting
     #: When an unknown fact the customer can answer (the reason) would change the reply and

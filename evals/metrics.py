@@ -21,7 +21,7 @@ from policy_guard.rule_table import load_rules
 RULES: tuple[str, ...] = load_rules().ids
 HITS_AT = (1, 3, 5)
 #: Pipeline stages reported in this order (the pipeline's ``timings_ms`` keys).
-STAGES = ("facts", "retrieval", "selection", "drafting", "guard", "end_to_end")
+STAGES = ("facts", "fact_model", "retrieval", "selection", "drafting", "guard", "end_to_end")
 PLAYBOOK_TAG = "playbook"
 
 

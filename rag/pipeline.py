@@ -18,9 +18,10 @@ from datetime import date
 from typing import Protocol
 
 import policy_guard
-from core.errors import LLMError
+from core.errors import LLMError, UnavailableError
 from core.settings import Settings
 from ingest.chunk import Chunk
+from ingest.query_batch import QueryCancelled
 from policy_guard.facts import CaseFacts
 from policy_guard.verdict import Violation
 from rag.asks import facts_that_matter, prompts_for
@@ -55,6 +56,21 @@ class _Snapshot(Protocol):
     def chunks(self) -> Mapping[str, Chunk]: ...
 
 
+class FactReader(Protocol):
+    """What the pipeline needs from ``rag.fact_model.FactModel``: readings of the facts the
+    rules left unknown."""
+
+    def fill(
+        self,
+        question: str,
+        read: QuestionFacts,
+        case: CaseFacts | None = None,
+        only: Collection[str] | None = None,
+    ) -> list[FactReading]: ...
+
+    def facts(self) -> tuple[str, ...]: ...
+
+
 class Retriever(Protocol):
     """What the pipeline needs from ``rag.retriever.HybridRetriever``."""
 
@@ -63,6 +79,15 @@ class Retriever(Protocol):
     def begin(self, question: str, k: int | None = None) -> PendingSearch: ...
 
     def snapshot(self) -> _Snapshot: ...
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    composed: str
+    used: Chunk | None
+    removed: tuple[str, ...]
+    wanted: list[str]  # unknown facts that would change the answer, in asking order
+    grounded: bool
 
 
 @dataclass(frozen=True)
@@ -104,11 +129,16 @@ def _playbook_score(book: Playbook, rank: int, facts: CaseFacts) -> float:
 
 class SuggestionPipeline:
     def __init__(
-        self, settings: Settings, retriever: Retriever, drafter: Drafter | None = None
+        self,
+        settings: Settings,
+        retriever: Retriever,
+        drafter: Drafter | None = None,
+        fact_model: FactReader | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
         self.drafter = drafter  # None: the composed reply, no model
+        self.fact_model = fact_model  # None: the phrase rules alone read the question
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
 
@@ -236,6 +266,59 @@ class SuggestionPipeline:
         log.info("llm draft refused rules=%s: composed reply used", [v.rule for v in first])
         return ctx.composed, "composed", first or list(verdict.violations), False
 
+    def _learned(
+        self, question: str, read: QuestionFacts, case: CaseFacts | None, wanted: Sequence[str]
+    ) -> list[FactReading]:
+        """The fallback's readings of the unknown facts that decide the situation (``wanted``);
+        its question vector is the one dense retrieval uses (the embedder's cache serves it to
+        both). A failing encoder leaves the rules' reading alone."""
+        if self.fact_model is None or not wanted:
+            return []
+        try:
+            return self.fact_model.fill(question, read, case, wanted)
+        except (UnavailableError, QueryCancelled, RuntimeError, OSError) as exc:
+            log.warning("fact model skipped (%s)", type(exc).__name__)
+            return []
+
+    def _learnable(self) -> tuple[str, ...]:
+        return self.fact_model.facts() if self.fact_model is not None else ()
+
+    def _outcome(self, plan: Plan) -> _Outcome:
+        """The composed reply of the plan's situation and the unknown facts that matter."""
+        grounded = plan.grounded
+        composed, used, removed = (
+            self._compose(plan.selection, plan.facts) if grounded else ("", None, ())
+        )
+        grounded = grounded and bool(composed)
+        wanted = (
+            self._ask(plan.facts, plan.hits, plan.signals, plan.playbook, removed, plan.asked)
+            if grounded
+            else []
+        )
+        return _Outcome(composed, used, removed, wanted, grounded)
+
+    def _with_learned(
+        self,
+        question: str,
+        case: CaseFacts | None,
+        plan: Plan,
+        timings: dict[str, float],
+        today: date | None,
+        confirmed: Collection[str],
+    ) -> Plan:
+        """The plan again with the learned fallback's readings, when the rules left a fact
+        unknown that decides the situation and the fallback reads it."""
+        learnable = [f for f in self._outcome(plan).wanted if f in self._learnable()]
+        if not learnable:
+            return plan
+        started = time.perf_counter()
+        learned = self._learned(question, plan.read, case, learnable)
+        if learned:
+            said = [*question_readings(plan.read), *learned]
+            plan = self.plan(question, case, timings, today, confirmed, plan.read, said)
+        timings["fact_model"] = _ms(started)
+        return plan
+
     # --- the whole
 
     def plan(
@@ -341,6 +424,8 @@ class SuggestionPipeline:
                 timings,
                 started,
             )
+        if readings is None and self.fact_model is not None:
+            plan = self._with_learned(question, case, plan, timings, today, confirmed)
         facts, hits, signals = plan.facts, plan.hits, plan.signals
         grounded = plan.grounded
 
@@ -475,4 +560,15 @@ def build_pipeline(settings: Settings) -> SuggestionPipeline:
         from rag.drafting.llm import LLMDrafter
 
         drafter = LLMDrafter(settings)
-    return SuggestionPipeline(settings, build_retriever(settings), drafter)
+    retriever = build_retriever(settings)
+    fact_model: FactReader | None = None
+    if settings.fact_fallback:
+        from ingest.embedder import load_embedder
+        from rag.fact_model import load_fact_model
+
+        fact_model = load_fact_model(
+            load_embedder(settings),  # the retriever's own: one query vector serves both
+            settings.models_dir / "fact_model",  # keyed by embedder and examples: shareable
+            settings.fact_fallback_precision,
+        )
+    return SuggestionPipeline(settings, retriever, drafter, fact_model)

@@ -26,3 +26,6 @@ class FactReading(BaseModel):
     span: tuple[int, int] | None = None  # offsets into the text read (None for fields)
     turn: int | None = None  # index of the chat turn, when read from a chat
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    #: With method "model": the vocabulary's example phrasings nearest to the text, which
+    #: carried the vote (rag/fact_model.py); empty otherwise.
+    neighbours: tuple[str, ...] = ()

@@ -31,6 +31,13 @@ def test_example_matches_its_entry(entry: Entry, text: str) -> None:
         assert getattr(read_question(text).facts, entry.fact) == entry.value
 
 
+@pytest.mark.parametrize(("entry", "text"), _cases("paraphrases"))
+def test_paraphrase_is_never_read_as_another_value(entry: Entry, text: str) -> None:
+    # The patterns need not match a paraphrase (it trains rag.fact_model), but the rules must
+    # not read it as a different value of the same fact.
+    assert getattr(read_question(text).facts, entry.fact) in (None, entry.value)
+
+
 @pytest.mark.parametrize(("entry", "text"), _cases("not_examples"))
 def test_not_example_does_not_match(entry: Entry, text: str) -> None:
     assert not entry.compiled.search(text.lower()), (entry.id, text)

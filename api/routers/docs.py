@@ -106,7 +106,9 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "refused": "Facts the question tried to set but may not (e.g. the driver's consent).",
         "provenance": (
             "Per fact: where its value came from (`console`, `text`, `default`), how it was "
-            "read, the question span and the confidence."
+            "read (`field`, `rule`, `confirmation`, or `model`: the learned fallback, with the "
+            "example phrasings it matched in `neighbours`), the question span and the "
+            "confidence."
         ),
     },
 }

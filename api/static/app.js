@@ -116,7 +116,14 @@
       return (q ? `${C.turnName(p.turn)} “${q}”` : C.turnName(p.turn)) + answer;
     }
     const turn = Number.isInteger(p.turn) ? ` (${p.turn + 1}번째 메시지)` : "";
-    return q ? `질문 “${q}”${turn}` : `질문${turn}`;
+    return (q ? `질문 “${q}”${turn}` : `질문${turn}`) + learned(p);
+  }
+
+  // A value the learned fallback read: its confidence and the example phrasing it matched.
+  function learned(p) {
+    if (p.method !== "model") return "";
+    const near = Array.isArray(p.neighbours) && p.neighbours.length ? `, 가까운 예 “${p.neighbours[0]}”` : "";
+    return ` · 모델 추정 (신뢰도 ${Math.round((p.confidence || 0) * 100)}%${near})`;
   }
 
   // A value as the page shows it: personal values (a phone, a name) are never repeated.

@@ -9,7 +9,9 @@ whitespace; ``literals``: words taken as written, spaces
 optional); ``examples`` that must match and ``not_examples`` that must not; ``negated``
 phrasings (the mention is there, but negated, so it must not state the value) and which
 negations apply (``negation``: ``none``, ``copula`` — "아니고", "말고" — or ``predicate`` —
-any negated predicate: "없음", "안 났어요").
+any negated predicate: "없음", "안 났어요"). A fact entry's ``paraphrases`` are further ways
+agents state its value that the patterns need not match: with the examples, they train the
+learned fallback (``rag.fact_model``) that reads a fact the phrasings miss.
 
 Order matters within a fact: the first entry that matches wins, so specific phrasings come
 before general ones. Files are read in name order. Every file is validated at load; an error
@@ -54,6 +56,8 @@ class Entry(BaseModel):
     not_examples: tuple[str, ...] = ()
     negated: tuple[str, ...] = ()
     negation: Negation = "none"
+    #: Phrasings of the value the patterns need not match (training data of rag.fact_model).
+    paraphrases: tuple[str, ...] = ()
     implies_request: Request | None = None
     #: A signal that also holds when the question states a ride at least this old
     #: ("1년 넘은 기록": past what the app shows, so an issued document is wanted).
@@ -82,6 +86,12 @@ class Entry(BaseModel):
             not isinstance(self.value, list) or not set(self.value) <= known_values("request")
         ):
             raise ValueError(f"a family's value must be a list of requests, not {self.value!r}")
+        if self.paraphrases and self.kind != "fact":
+            raise ValueError("only a fact entry has paraphrases")
+        if len(set(self.paraphrases)) != len(self.paraphrases) or any(
+            not p.strip() for p in self.paraphrases
+        ):
+            raise ValueError("paraphrases must be distinct, non-empty phrasings")
         if self.negated and self.negation == "none":
             raise ValueError("negated examples need negation: copula or predicate")
         return self
