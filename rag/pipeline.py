@@ -35,6 +35,7 @@ from rag.facts import QuestionFacts, read_question, with_ride_timing, without_it
 from rag.facts_table import REASON_IMPLIED_REQUEST
 from rag.final_guard import guard_final_reply
 from rag.grounding import Evidence, gather, is_grounded
+from rag.open_conditions import QuestionWords
 from rag.readings import FactReading
 from rag.selection import Selection, Signals, Wording, question_topics, select_section
 from rag.tokenizer import tokenize
@@ -265,6 +266,7 @@ class SuggestionPipeline:
             implied_requests=REASON_IMPLIED_REQUEST,
             self_service=read.self_service,
             topics=question_topics(question),
+            words=QuestionWords(question),
         )
         timings["facts"] = _ms(t)
 
@@ -338,6 +340,9 @@ class SuggestionPipeline:
             alternative, composed = composed, to_customer.text
             wanted = [name for name in wanted if name != to_customer.fact]
         ask = prompts_for(wanted)
+        if grounded and plan.selection is not None:
+            # Open conditions the question leaves unsettled, worded from the headings.
+            ask += [a for a in plan.selection.open_asks if a not in ask]
         ctx = DraftContext(
             question=question,
             facts=facts,
