@@ -136,7 +136,9 @@ def judge(
         spans = question.spans(word)
         if spans:
             mentioned += 1
-            said += [question.polarity(span, table) for span in spans]
+            # Korean phrases are head-final ("입차 사진 없음" is about 사진): the polarity is
+            # what the question says of the last of the condition's words it mentions.
+            said = [question.polarity(span, table) for span in spans]
     share = mentioned / len(condition.words)
     if not mentioned:
         return Judgement("neutral", 0.0)
@@ -226,24 +228,47 @@ def rescore(
     return scores
 
 
+def _parent(section: str) -> str:
+    return section.rsplit(" > ", 1)[0]
+
+
 def open_asks(
-    chosen: ChunkConditions, others: Sequence[ChunkConditions], question: QuestionWords | None
+    chosen: tuple[str, ChunkConditions],
+    others: Sequence[tuple[str, ChunkConditions]],
+    question: QuestionWords | None,
 ) -> list[str]:
-    """Prompts for the open conditions that tell the chosen situation from a sibling with the
-    same known conditions, when the question does not settle them."""
+    """Prompts for the open conditions that tell the chosen situation (section, conditions)
+    from a sibling (same parent heading, same known conditions), when the question does not
+    settle them."""
     if question is None:
         return []
     table = load_open_vocabulary()
-    mine = {_key(c): c for c in chosen.open}
+    section, conditions = chosen
+    mine = {_key(c): c for c in conditions.open}
     asks: list[str] = []
-    for other in others:
-        if _known(other) != _known(chosen):
+    for other_section, other in others:
+        if _parent(other_section) != _parent(section) or _known(other) != _known(conditions):
             continue
         theirs = {_key(c): c for c in other.open}
-        for key in mine.keys() ^ theirs.keys():
+        for key in sorted(mine.keys() ^ theirs.keys()):
             condition = mine.get(key) or theirs[key]
             if judge(condition, question, table).verdict in ("weak", "neutral"):
                 text = table.ask_text(condition)
                 if text not in asks:
                     asks.append(text)
     return asks
+
+
+def covers(situations: Sequence[ChunkConditions], question: QuestionWords | None) -> bool:
+    """Whether the question says every word of a situation's open condition, as the heading
+    states it: that situation covers the question (like a vocabulary topic, for grounding)."""
+    if question is None:
+        return False
+    for conditions in situations:
+        for condition in conditions.open:
+            if condition.alternative:
+                continue
+            j = judge(condition, question)
+            if j.verdict == "match" and j.share == 1.0:
+                return True
+    return False

@@ -285,7 +285,9 @@ class SuggestionPipeline:
 
         def decide(hits: list[Hit]) -> tuple[Playbook | None, Selection | None, Evidence, bool]:
             book, selection = self._select(hits, facts, signals, catalog, situational)
-            evidence = gather(facts, hits, catalog, book, asked, read.request_family, topics)
+            evidence = gather(
+                facts, hits, catalog, book, asked, read.request_family, topics, signals.words
+            )
             grounded = (
                 selection is not None
                 and selection.chosen is not None

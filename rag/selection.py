@@ -405,8 +405,8 @@ def select_section(
         best = _persistent(situations, facts, rank_of) or best
     asks = (
         open_asks(
-            best.chunk.conditions,
-            [c.chunk.conditions for c in ranked if c.chunk.id != best.chunk.id],
+            (best.chunk.section, best.chunk.conditions),
+            [(c.chunk.section, c.chunk.conditions) for c in ranked if c.chunk.id != best.chunk.id],
             signals.words,
         )
         if best is not None
