@@ -74,8 +74,10 @@ def gather(
         and service_fits
         and any(set(c.conditions.topics) & topics for c in playbook.situations)
     )
+    # Read only when nothing else grounds the question (it analyses the question's words).
     open_covered = (
-        playbook is not None
+        not (request_covered or reason_covered or topic_covered)
+        and playbook is not None
         and service_fits
         and covers([c.conditions for c in playbook.situations], words)
     )

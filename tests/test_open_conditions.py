@@ -53,7 +53,9 @@ def test_segments_read_as_open_conditions(heading: str, expected: list[tuple]) -
 
 
 def test_triggers_listed_three_ways_are_alternatives() -> None:
-    found = read_open_conditions("[case 2] 법원,경찰서 제출 / 재차 요청 / 1년 경과건 - 이메일 발송 안내")
+    found = read_open_conditions(
+        "[case 2] 법원,경찰서 제출 / 재차 요청 / 1년 경과건 - 이메일 발송 안내"
+    )
     assert [c.words for c in found] == [["법원"], ["경찰서", "제출"]]
     assert all(c.alternative for c in found)
 
