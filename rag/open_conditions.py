@@ -83,6 +83,8 @@ class QuestionWords:
         found: set[tuple[int, int]] = set()
         for form in _forms(word):
             pattern = r"\s*".join(re.escape(ch) for ch in form.lower())
+            if form.isascii():  # "log" is no part of "blog"
+                pattern = rf"(?<![a-z]){pattern}(?![a-z])"
             found.update(m.span() for m in re.finditer(pattern, self.folded))
             for t in self.tokens:
                 if str(t.form).lower() == form.lower():
