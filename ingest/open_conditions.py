@@ -14,6 +14,7 @@ Separators, polarity markers, function words and synonyms are data
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from importlib import resources
@@ -77,6 +78,7 @@ class OpenVocabulary(BaseModel):
     separators: list[str] = Field(min_length=1)
     polarity: PolarityMarkers
     question: PolarityMarkers
+    negative_prefixes: list[str] = Field(default_factory=list)
     function_words: list[str] = Field(default_factory=list)
     synonyms: list[list[str]] = Field(default_factory=list)
     ask: str = Field(pattern=r"\{words\}")
@@ -105,6 +107,20 @@ class OpenVocabulary(BaseModel):
     def canonical(self) -> dict[str, str]:
         """word -> the first word of its synonym group."""
         return {word: group[0] for group in self.synonyms for word in group}
+
+    def prefix_spans(self, text: str) -> list[tuple[int, int]]:
+        """Negative prefixes Kiwi splits off a following noun ("미" of "미확인")."""
+        tokens = analyse(text)
+        spans: list[tuple[int, int]] = []
+        for token, nxt in itertools.pairwise(tokens):
+            start, end = int(token.start), int(token.start) + int(token.len)
+            if (
+                str(token.form) in self.negative_prefixes
+                and int(nxt.start) == end
+                and str(nxt.tag).split("-", 1)[0] in _NOUN_TAGS
+            ):
+                spans.append((start, end))
+        return spans
 
     def ask_text(self, condition: OpenCondition) -> str:
         return self.ask.format(words=" ".join(condition.words))
@@ -191,9 +207,12 @@ def read_open_conditions(
         unknown = unknown_words(piece, vocab)
         if known and not unknown:
             continue  # a known condition, and nothing else
-        polarity = table.polarity.polarity(rest)
+        prefixed = table.prefix_spans(rest)
+        polarity = "negative" if prefixed else table.polarity.polarity(rest)
         if not unknown and polarity == "mention":
             continue  # ordinary words only ("이메일 발송 안내")
+        for start, end in prefixed:
+            rest = rest[:start] + " " * (end - start) + rest[end:]
         words = content_words(table.polarity.blank(rest), ordinary if known else function)
         if not words:
             continue

@@ -37,7 +37,7 @@ CLOSE = 0.5
 CONTRADICTION_SHARE = 0.5
 #: Connective endings inside one predicate ("남아 있음", "있지 않"): not a clause end.
 _LINKS = frozenset({"지", "게", "어", "아", "어다"})
-_BEFORE = re.compile(r"(?:(?<![a-z])(?:no|not|without|never)\s*|(?<![가-힣])미)$")
+_BEFORE = re.compile(r"(?<![a-z])(?:no|not|without|never)\s*$")
 
 
 def _tag(token: Any) -> str:
@@ -78,6 +78,10 @@ class QuestionWords:
     def scopes(self) -> tuple[Scope, ...]:
         return tuple(scopes(self.folded))
 
+    @functools.cached_property
+    def prefixes(self) -> tuple[tuple[int, int], ...]:
+        return tuple(load_open_vocabulary().prefix_spans(self.folded))
+
     def spans(self, word: str) -> list[tuple[int, int]]:
         """Where the question says ``word`` (any of its forms, spacing ignored)."""
         found: set[tuple[int, int]] = set()
@@ -115,10 +119,11 @@ class QuestionWords:
                     break
         if _BEFORE.search(self.folded[clause_start:start]):
             return "negative"
-        window = self.folded[end:window_end]
-        if negated:
+        # "미제출" (the prefix right before the word), "사진 미확인" (in its clause).
+        prefixed = any(e == start or end <= s < window_end for s, e in self.prefixes)
+        if negated or prefixed:
             return "negative"
-        return table.question.polarity(window)
+        return table.question.polarity(self.folded[end:window_end])
 
 
 @dataclass(frozen=True)

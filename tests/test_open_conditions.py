@@ -181,3 +181,18 @@ def test_kb_check_reports_siblings_told_apart_only_by_open_conditions() -> None:
 def test_the_seed_knowledge_base_keeps_no_errors() -> None:
     for path in sorted(KB.glob("*.txt")):
         assert check_playbook(path.name, path.read_text(encoding="utf-8")).errors == []
+
+
+@pytest.mark.parametrize(
+    ("heading", "polarity"),
+    [
+        ("[미터기 고장]", "mention"),  # a word of its own, not 미- + 터기
+        ("[미국 카드 결제]", "mention"),
+        ("[서류 미제출]", "negative"),
+        ("[미수령 건]", "negative"),
+    ],
+)
+def test_a_negative_prefix_is_read_only_where_kiwi_splits_it_off(
+    heading: str, polarity: str
+) -> None:
+    assert [c.polarity for c in read_open_conditions(heading)] == [polarity]
