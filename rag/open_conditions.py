@@ -25,7 +25,7 @@ from rag.negation import Scope, cue_strength, is_negated, scopes
 from rag.synonyms import SYNONYM_GROUPS
 from rag.tokenizer import analyse
 
-Verdict = Literal["match", "weak", "contradiction", "neutral"]
+Verdict = Literal["match", "contradiction", "neutral"]
 
 #: A situation's open conditions weigh like a matched known condition (rag.selection
 #: MATCH_WEIGHT): enough to outweigh the retrieval-rank and heading tie-breaks.
@@ -155,12 +155,9 @@ def judge(
     wanted = condition.polarity
     verdict: Verdict
     if stated == "mention":
-        on_mention: dict[Polarity, Verdict] = {
-            "positive": "weak",
-            "negative": "neutral",
-            "mention": "match",
-        }
-        verdict = on_mention[wanted]
+        # "영수증 관련 문의" says nothing of having one: only a mention condition is met (taking
+        # it for "영수증 있음" would pick the sibling that promises a refund).
+        verdict = "match" if wanted == "mention" else "neutral"
     elif (stated == "negative") == (wanted == "negative"):
         verdict = "match"
     elif (
@@ -178,8 +175,6 @@ def judge(
 class OpenFit:
     excluded: bool = False
     bonus: float = 0.0
-    #: Conditions the question leaves open (for the agent to check).
-    unsettled: tuple[OpenCondition, ...] = ()
 
 
 def open_fit(
@@ -189,7 +184,6 @@ def open_fit(
 ) -> OpenFit:
     """``shared``: conditions every tied candidate states, which tell none of them apart."""
     bonus = 0.0
-    unsettled: list[OpenCondition] = []
     for condition in conditions.open:
         if _key(condition) in shared:
             continue
@@ -198,11 +192,7 @@ def open_fit(
             return OpenFit(excluded=True)
         if j.verdict == "match":
             bonus += OPEN_WEIGHT * j.share
-        elif j.verdict == "weak":
-            bonus += OPEN_WEIGHT * j.share / 2
-        if j.verdict in ("weak", "neutral"):
-            unsettled.append(condition)
-    return OpenFit(bonus=bonus, unsettled=tuple(unsettled))
+    return OpenFit(bonus=bonus)
 
 
 def _known(conditions: ChunkConditions) -> dict[str, Any]:
@@ -259,7 +249,7 @@ def open_asks(
         theirs = {_key(c): c for c in other.open}
         for key in sorted(mine.keys() ^ theirs.keys()):
             condition = mine.get(key) or theirs[key]
-            if judge(condition, question, table).verdict in ("weak", "neutral"):
+            if judge(condition, question, table).verdict == "neutral":
                 text = table.ask_text(condition)
                 if text not in asks:
                     asks.append(text)

@@ -125,6 +125,9 @@ CONDITIONS = {k: read_open_conditions(v)[-1] for k, v in H.items()}
         ("고장 신고 기록 안 남아 있음", {"기록없음"}, {"기록있음"}),
         ("고장신고 이력 있대요", {"기록있음"}, {"기록없음"}),
         ("영수증 안내해 주세요", set(), set()),  # 안내 is no 안 of negation
+        ("영수증 관련 문의", set(), set()),  # says nothing of having one: neither sibling
+        ("영수증 가지고 계시대요", {"있음"}, {"없음"}),
+        ("영수증 안 가지고 있음", {"없음"}, {"있음"}),
         ("이미 출차했대요", set(), set()),  # 이미 is no 미- prefix
     ],
 )
@@ -133,6 +136,9 @@ def test_question_words_against_open_conditions(
 ) -> None:
     words = QuestionWords(question)
     verdicts = {k: judge(c, words).verdict for k, c in CONDITIONS.items()}
+    assert {k for k, v in verdicts.items() if v == "match" and k in ("있음", "없음")} == (
+        matches & {"있음", "없음"}
+    )
     assert {k for k, v in verdicts.items() if v == "match"} >= matches
     assert {k for k, v in verdicts.items() if v == "contradiction"} == contradicts
 
