@@ -17,7 +17,9 @@ import functools
 import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 from importlib import resources
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -108,9 +110,10 @@ class OpenVocabulary(BaseModel):
         """word -> the first word of its synonym group."""
         return {word: group[0] for group in self.synonyms for word in group}
 
-    def prefix_spans(self, text: str) -> list[tuple[int, int]]:
-        """Negative prefixes Kiwi splits off a following noun ("미" of "미확인")."""
-        tokens = analyse(text)
+    def prefix_spans(self, text: str, tokens: Sequence[Any] | None = None) -> list[tuple[int, int]]:
+        """Negative prefixes Kiwi splits off a following noun ("미" of "미확인"); ``tokens``:
+        the text's morphemes when already analysed."""
+        tokens = analyse(text) if tokens is None else tokens
         spans: list[tuple[int, int]] = []
         for token, nxt in itertools.pairwise(tokens):
             start, end = int(token.start), int(token.start) + int(token.len)

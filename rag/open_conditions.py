@@ -80,7 +80,7 @@ class QuestionWords:
 
     @functools.cached_property
     def prefixes(self) -> tuple[tuple[int, int], ...]:
-        return tuple(load_open_vocabulary().prefix_spans(self.folded))
+        return tuple(load_open_vocabulary().prefix_spans(self.folded, self.tokens))
 
     def spans(self, word: str) -> list[tuple[int, int]]:
         """Where the question says ``word`` (any of its forms, spacing ignored)."""
