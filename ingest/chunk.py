@@ -20,6 +20,24 @@ ChunkKind = Literal[
 ]
 
 
+Polarity = Literal["positive", "negative", "mention"]
+
+
+class OpenCondition(BaseModel):
+    """A heading segment no vocabulary entry reads ("영수증 없음", "(현장 대기 중)"): its content
+    words (lemmas) and the polarity it states, matched against the question at selection time
+    (``ingest.open_conditions``, ``rag.open_conditions``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    words: list[str] = Field(min_length=1)
+    polarity: Polarity
+    text: str = ""  # the segment as written, for kb check and the agent's prompt
+    #: One of several triggers listed in the heading ("법원 / 재차 요청 / 1년 경과건"): a
+    #: question that denies it does not rule the situation out.
+    alternative: bool = False
+
+
 class ChunkConditions(BaseModel):
     """Conditions stated by the chunk's heading path. Empty / None means "not stated"."""
 
@@ -50,6 +68,8 @@ class ChunkConditions(BaseModel):
     #: Vocabulary topics the heading names ("[분실물 전달 - 택배]" → delivery): what tells apart
     #: situations that differ only by what the customer says they want.
     topics: list[str] = Field(default_factory=list)
+    #: Open conditions of the heading path (segments no vocabulary entry reads).
+    open: list[OpenCondition] = Field(default_factory=list)
 
 
 class Chunk(BaseModel):

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from ingest.chunk import Chunk, ChunkConditions, ChunkKind
 from ingest.conditions import read_conditions, states_window
 from ingest.counsel import read_counsel_type
-from ingest.headings import ANSWER, LABEL, NUMBERED, SITUATION, TITLE, detect_heading
+from ingest.headings import ANSWER, CASE, LABEL, NUMBERED, SITUATION, TITLE, detect_heading
 from ingest.markup import is_blank, is_fence, is_table_row, rule_kind
+from ingest.open_conditions import with_open_conditions
 from ingest.segments import HeadingLines, Node, derive_sibling_conditions, join_lead_ins
 from ingest.tables import add_table
 
@@ -121,11 +122,15 @@ class _Reader:
             if heading.rank == SITUATION:
                 self.close_windows()
             self.pop_to(heading.rank)
+            own = read_conditions(heading.text)
+            if CASE <= heading.rank <= SITUATION and heading.role is None:
+                # Situation headings (not the title, Q/A or labels in the customer's words).
+                own = with_open_conditions(own, heading.text)
             node = Node(
                 heading.text,
                 heading.rank,
                 heading.role,
-                read_conditions(heading.text),
+                own,
                 self.stack[-1],
                 leaf=heading.leaf,
             )

@@ -262,8 +262,20 @@ def merge_conditions(parent: ChunkConditions, child: ChunkConditions) -> ChunkCo
             "reasons_excluded",
             "fallback",
             "persistent",
+            "open",
         }
     }
+    # Open conditions hold along the path: a child's add to its parents', and a child that
+    # states a polarity of the parent's mention refines it ("영수증 확인" > "영수증 없음").
+    opened = [
+        o
+        for o in parent.open
+        if not (
+            o.polarity == "mention"
+            and any(c.polarity != "mention" and set(o.words) <= set(c.words) for c in child.open)
+        )
+    ]
+    opened += [c for c in child.open if all(c != o for o in opened)]
     return ChunkConditions.model_validate(
         {
             **values,
@@ -274,5 +286,6 @@ def merge_conditions(parent: ChunkConditions, child: ChunkConditions) -> ChunkCo
             "reasons_excluded": excluded,
             "fallback": parent.fallback or child.fallback,
             "persistent": parent.persistent or child.persistent,
+            "open": opened,
         }
     )

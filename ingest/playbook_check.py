@@ -21,39 +21,16 @@ from pydantic import BaseModel, Field
 
 from ingest.chunk import Chunk
 from ingest.chunker import chunk_document
-from ingest.conditions import (
-    ALT_RECIPIENT_PHRASES,
-    CHANNEL_PHRASES,
-    FALLBACK_PHRASES,
-    HISTORY_UNAVAILABLE,
-    IDENTITY_PHRASES,
-    PERSISTENT_PHRASES,
-    STATUS_PHRASES,
-    WITHDRAWN_PHRASES,
-    read_requests,
-)
+from ingest.conditions import ALT_RECIPIENT_PHRASES, PERSISTENT_PHRASES, read_requests
 from ingest.counsel import CounselType
-from ingest.headings import ROLE_LABELS
+from ingest.heading_words import unknown_words
+from ingest.open_conditions import read_open_conditions
 from ingest.vocabulary import Vocabulary, load_vocabulary
 
 Level = Literal["error", "warning"]
 
-#: Heading forms that state a condition without a vocabulary entry: markers, time bounds.
-_FORMS = (
-    r"^\s*(?:Q|A)\s*\d{1,3}\s*[.):]?",
-    r"\[\s*(?:case|케이스)\s*\d{1,3}\s*\]",
-    r"^\s*\d{1,2}\s*[.)]",
-    r"[\u2460-\u2473\u24eb-\u24f4\u2776-\u2793]",
-    r"상태\s*값",
-    r"(?:\d{1,4}|일|한)\s*(?:일|주일|주|개월|달|년|시간|분)\s*"
-    r"(?:이내|안에|까지|이하|미만|이후|경과|초과|지난|넘은|넘게|이상)",
-    r"(?:\d{1,4}|일|한)\s*(?:일|주일|주|개월|달|년|시간|분)(?=\s|$|[~\-/),])",
-)
 #: A bracket that asks for something: "[… 요구]", "[… 요청 시]".
 _ASKS = re.compile(r"\[([^\[\]]*?)\s*(?:요구|요청|신청)(?:\s*시)?\s*\]")
-_PARTICLES = re.compile(
-    r"(?:으로|에서|에게|께서|까지|부터|이나|은|는|이|가|을|를|의|에|로|와|과|께|도|만|시)$"
-)
 _QA = re.compile(r"^\s*(?:Q|A)\s*\d{1,3}\s*[.):]?", re.IGNORECASE)
 _CONSENT = re.compile(r"수집\s*(?:및\s*이용\s*)?동의")
 _ASKING = re.compile(
@@ -98,6 +75,8 @@ class PlaybookReport(BaseModel):
     counsel_types: list[CounselTypeRead] = Field(default_factory=list)
     unknown_terms: dict[str, list[str]]  # heading -> words not understood
     indistinguishable: list[tuple[str, str]]  # pairs of sections
+    #: Pairs told apart only by open conditions: (section, section, the conditions that differ).
+    open_told_apart: list[tuple[str, str, str]] = Field(default_factory=list)
     problems: list[Problem]
 
     @property
@@ -111,39 +90,6 @@ class PlaybookReport(BaseModel):
 
 def _stated(chunk: Chunk) -> dict[str, Any]:
     return {k: v for k, v in chunk.conditions.model_dump().items() if v not in (None, [], False)}
-
-
-def _known_patterns(vocab: Vocabulary) -> list[str]:
-    terms = [*vocab.requests, *vocab.reasons, *vocab.services, *vocab.topics, *vocab.personal_data]
-    patterns = [p for term in terms for p in term.phrases]
-    patterns += [p for p, _ in STATUS_PHRASES] + [p for p, _ in CHANNEL_PHRASES]
-    patterns += [p for p, _ in ROLE_LABELS]
-    for table in (
-        HISTORY_UNAVAILABLE,
-        IDENTITY_PHRASES,
-        WITHDRAWN_PHRASES,
-        ALT_RECIPIENT_PHRASES,
-        FALLBACK_PHRASES,
-        PERSISTENT_PHRASES,
-        _FORMS,
-    ):
-        patterns += list(table)
-    return patterns
-
-
-def unknown_words(heading: str, vocab: Vocabulary) -> list[str]:
-    """Words of a heading that no vocabulary entry, condition phrase or ordinary word covers."""
-    text = heading
-    for pattern in _known_patterns(vocab):
-        text = re.sub(pattern, " ", text)
-    ordinary = set(vocab.ordinary_words)
-    out: list[str] = []
-    for word in re.findall(r"[가-힣A-Za-z]+", text):
-        stem = _PARTICLES.sub("", word) if len(word) > 2 else word
-        if len(stem) < 2 or word in ordinary or stem in ordinary or stem in out:
-            continue
-        out.append(stem)
-    return out
 
 
 def _slots(script: str, vocab: Vocabulary) -> list[Slot]:
@@ -276,7 +222,10 @@ def check_playbook(
     headings = [title, *dict.fromkeys(h for path in paths for h in path if not _QA.match(h))]
     unknown: dict[str, list[str]] = {}
     for heading in headings:
-        words = unknown_words(heading, vocab)
+        # Words kept as open conditions carry a condition: not reported as not understood.
+        opened = read_open_conditions(heading, vocab) if heading != title else []
+        segments = " ".join(c.text for c in opened)
+        words = [w for w in unknown_words(heading, vocab) if w not in segments]
         if words:
             unknown[heading] = words
             problems.append(
@@ -300,7 +249,7 @@ def check_playbook(
                         "add it to ingest/vocabulary.yaml requests",
                     )
                 )
-    pairs = _indistinguishable(situations)
+    pairs, told_apart = _indistinguishable(situations)
     for a, b in pairs:
         problems.append(
             Problem(
@@ -308,6 +257,16 @@ def check_playbook(
                 code="indistinguishable",
                 section=b,
                 message=f"no condition tells it apart from: {a}",
+            )
+        )
+    for a, b, differ in told_apart:
+        problems.append(
+            Problem(
+                level="warning",
+                code="open_condition",
+                section=b,
+                message=f"told apart from {a} only by open conditions: {differ} "
+                "(read from the headings, matched against the question's words)",
             )
         )
     return PlaybookReport(
@@ -322,16 +281,44 @@ def check_playbook(
         ],
         unknown_terms=unknown,
         indistinguishable=pairs,
+        open_told_apart=told_apart,
         problems=problems,
     )
 
 
-def _indistinguishable(situations: Iterable[Situation]) -> list[tuple[str, str]]:
+def _open_label(condition: dict[str, Any]) -> str:
+    return f"{condition['text'] or ' '.join(condition['words'])} ({condition['polarity']})"
+
+
+def _indistinguishable(
+    situations: Iterable[Situation],
+) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """Pairs no condition tells apart, and pairs only open conditions tell apart (with the
+    open conditions that differ)."""
     pairs: list[tuple[str, str]] = []
+    told_apart: list[tuple[str, str, str]] = []
     for a, b in combinations(situations, 2):
-        if a.section == b.section or a.conditions != b.conditions:
+        known_a = {k: v for k, v in a.conditions.items() if k != "open"}
+        known_b = {k: v for k, v in b.conditions.items() if k != "open"}
+        if a.section == b.section or known_a != known_b:
             continue
         if _steps_of_one_sequence(a.section, b.section):
             continue
-        pairs.append((a.section, b.section))
-    return pairs
+        keys_a = {(tuple(c["words"]), c["polarity"]): c for c in a.conditions.get("open", [])}
+        keys_b = {(tuple(c["words"]), c["polarity"]): c for c in b.conditions.get("open", [])}
+        only_a = [keys_a[k] for k in keys_a.keys() - keys_b.keys()]
+        only_b = [keys_b[k] for k in keys_b.keys() - keys_a.keys()]
+        if not only_a and not only_b:
+            pairs.append((a.section, b.section))
+        elif a.section.rsplit(" > ", 1)[0] == b.section.rsplit(" > ", 1)[0]:
+            # Reported for siblings (one parent): situations of other branches differ by the
+            # open conditions of their own headings as well.
+            told_apart.append(
+                (
+                    a.section,
+                    b.section,
+                    f"{' / '.join(map(_open_label, only_a)) or '-'} vs "
+                    f"{' / '.join(map(_open_label, only_b)) or '-'}",
+                )
+            )
+    return pairs, told_apart

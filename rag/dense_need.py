@@ -72,7 +72,12 @@ def dense_needed(hits: Sequence[Hit], evidence: Evidence, selection: Selection |
     """Whether the dense ranking can change the suggestion decided on BM25 ``hits``."""
     if evidence.service_uncovered:
         return False
-    decided_by_words = evidence.request_covered or evidence.reason_covered or evidence.topic_covered
+    decided_by_words = (
+        evidence.request_covered
+        or evidence.reason_covered
+        or evidence.topic_covered
+        or evidence.open_covered
+    )
     if not decided_by_words and evidence.heading_terms >= MIN_HEADING_TERMS:
         return True  # grounding rule 3 reads the dense cosine
     return low_margin(hits) or selection_margin(selection) < NEAR_TIE

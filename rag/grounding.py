@@ -6,8 +6,9 @@ A cosine threshold alone cannot decide it: e5 scores are compressed (off-topic q
 1. the question names a service no playbook is written for ("킥보드", "택시") → not covered;
 2. it asks for an item (연락처, 차량번호, 이용내역서, …), or a family of items ("기사님 정보"),
    or states an exception (분실물, 사고, 운임 미지급, 맞춤예약), or names a vocabulary topic
-   (택배, 중복 결제, …) that the chosen playbook's situations are stated for, in a service it
-   covers → covered;
+   (택배, 중복 결제, …) or states every word of an open condition (``rag.open_conditions``:
+   "현장 대기 중", "영수증 없음") that the chosen playbook's situations are stated for, in a
+   service it covers → covered;
 3. otherwise the words must meet a situation: at least MIN_HEADING_TERMS of the question's
    terms appear in one situation's own heading terms (terms every situation shares removed),
    and the best dense cosine clears a floor → covered; else not.
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from policy_guard.facts import CaseFacts
 from rag.catalog import Catalog, Playbook
 from rag.contract import Hit
+from rag.open_conditions import QuestionWords, covers
 
 #: Best dense cosine below which no question is covered, whatever its words. Calibrated on a
 #: labelled set (docs/pipeline.md); settings.grounded_threshold overrides it.
@@ -41,6 +43,8 @@ class Evidence:
     heading_terms: int  # most question terms found in one situation's own heading
     #: The question names a vocabulary topic (택배, 중복 결제, …) a situation is stated for.
     topic_covered: bool = False
+    #: The question says an open condition of a situation ("현장 대기 중") word for word.
+    open_covered: bool = False
 
 
 def gather(
@@ -51,6 +55,7 @@ def gather(
     asked: frozenset[str],
     family: frozenset[str] = frozenset(),
     topics: frozenset[str] = frozenset(),
+    words: QuestionWords | None = None,
 ) -> Evidence:
     service_uncovered = facts.service is not None and not catalog.covers_service(facts.service)
     service_fits = playbook is not None and (
@@ -69,6 +74,13 @@ def gather(
         and service_fits
         and any(set(c.conditions.topics) & topics for c in playbook.situations)
     )
+    # Read only when nothing else grounds the question (it analyses the question's words).
+    open_covered = (
+        not (request_covered or reason_covered or topic_covered)
+        and playbook is not None
+        and service_fits
+        and covers([c.conditions for c in playbook.situations], words)
+    )
     heading = 0
     if playbook is not None:
         heading = max((len(ts & asked) for ts in playbook.heading_terms.values()), default=0)
@@ -79,6 +91,7 @@ def gather(
         request_covered=request_covered,
         reason_covered=reason_covered,
         topic_covered=topic_covered,
+        open_covered=open_covered,
         top_dense=max(dense, default=0.0),
         top_bm25=max(bm25, default=0.0),
         heading_terms=heading,
@@ -88,7 +101,12 @@ def gather(
 def is_grounded(evidence: Evidence, dense_threshold: float | None = None) -> bool:
     if evidence.service_uncovered:
         return False
-    if evidence.request_covered or evidence.reason_covered or evidence.topic_covered:
+    if (
+        evidence.request_covered
+        or evidence.reason_covered
+        or evidence.topic_covered
+        or evidence.open_covered
+    ):
         return True
     threshold = DEFAULT_DENSE_THRESHOLD if dense_threshold is None else dense_threshold
     return evidence.top_dense >= threshold and evidence.heading_terms >= MIN_HEADING_TERMS

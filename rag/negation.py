@@ -195,6 +195,11 @@ def scopes(text: str) -> list[Scope]:
     return out
 
 
+def cue_strength(token: Any) -> Strength | None:
+    """The strength of the negation a morpheme is a cue of ("없", "안", "않" …), or None."""
+    return _CUES.get((str(token.form), _tag(token)))
+
+
 def is_negated(span: tuple[int, int], found: list[Scope], allowed: Strength) -> bool:
     """Whether a mention at ``span`` lies under a negation of an ``allowed`` strength
     (``predicate`` admits every cue, ``copula`` only "아니" and "말고")."""

@@ -37,6 +37,7 @@ from rag.facts import QuestionFacts, read_question, with_ride_timing, without_it
 from rag.facts_table import REASON_IMPLIED_REQUEST
 from rag.final_guard import guard_final_reply
 from rag.grounding import Evidence, gather, is_grounded
+from rag.open_conditions import QuestionWords
 from rag.procedure_notes import Position, compose_step, position_in
 from rag.readings import FactReading
 from rag.selection import Selection, Signals, Wording, question_topics, select_section
@@ -351,6 +352,7 @@ class SuggestionPipeline:
             implied_requests=REASON_IMPLIED_REQUEST,
             self_service=read.self_service,
             topics=question_topics(question, facts.days_since_ride),
+            words=QuestionWords(question),
         )
         timings["facts"] = _ms(t)
 
@@ -369,7 +371,9 @@ class SuggestionPipeline:
 
         def decide(hits: list[Hit]) -> tuple[Playbook | None, Selection | None, Evidence, bool]:
             book, selection = self._select(hits, facts, signals, catalog, situational)
-            evidence = gather(facts, hits, catalog, book, asked, read.request_family, topics)
+            evidence = gather(
+                facts, hits, catalog, book, asked, read.request_family, topics, signals.words
+            )
             grounded = (
                 selection is not None
                 and selection.chosen is not None
@@ -454,6 +458,9 @@ class SuggestionPipeline:
             )
             wanted = [name for name in wanted if name != to_customer.fact]
         ask = prompts_for(wanted)
+        if grounded and plan.selection is not None:
+            # Open conditions the question leaves unsettled, worded from the headings.
+            ask += [a for a in plan.selection.open_asks if a not in ask]
         ctx = DraftContext(
             question=question,
             facts=facts,

@@ -28,6 +28,7 @@ from ingest.conditions import read_topics
 from ingest.vocabulary import load_vocabulary
 from policy_guard.facts import CaseFacts
 from rag.contract import Hit
+from rag.open_conditions import QuestionWords, open_asks, rescore
 from rag.routes import consent_scripts, is_self_service_script, opens_ob_route
 from rag.script import DISCLOSURE_PLACEHOLDERS, customer_script
 
@@ -65,6 +66,8 @@ class Signals:
     self_service: bool = False
     #: Vocabulary topics the question names ("택배로 받고 싶어요" → delivery), with their groups.
     topics: tuple[tuple[str, str], ...] = ()
+    #: The question's words, for the open conditions of tied situations (rag.open_conditions).
+    words: QuestionWords | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,9 @@ class Selection:
     chosen: Candidate | None
     ranked: list[Candidate] = field(default_factory=list)  # fitting candidates, best first
     used_fallback: bool = False
+    #: Prompts for open conditions the question leaves unsettled between the chosen situation
+    #: and a sibling with the same known conditions ("'영수증' 여부를 확인하세요").
+    open_asks: tuple[str, ...] = ()
 
 
 def disclosure_rules(chunk: Chunk) -> list[str]:
@@ -407,6 +413,15 @@ def select_section(
             + (SELF_SERVICE_WEIGHT if signals.self_service and is_self_service_script(chunk) else 0)
         )
         ranked.append(Candidate(chunk, at[1] if at else None, fit, score, reply_from))
+    # Situations still tied on the known conditions: their open conditions against the words.
+    known = [c.fit.weight - UNKNOWN_PENALTY * len(c.fit.unknown) for c in ranked]
+    rescored = rescore(
+        [(c.chunk.conditions, k, c.score) for c, k in zip(ranked, known, strict=True)],
+        signals.words,
+    )
+    ranked = [
+        replace(c, score=new) for c, new in zip(ranked, rescored, strict=True) if new is not None
+    ]
     ranked.sort(key=lambda c: (-c.score, c.chunk.index))
     best = ranked[0] if ranked else None
     used_fallback = False
@@ -419,7 +434,16 @@ def select_section(
     ):
         # The customer keeps insisting on what was refused: the playbook's answer to that.
         best = _persistent(situations, facts, rank_of) or best
-    return Selection(best, ranked, used_fallback)
+    asks = (
+        open_asks(
+            (best.chunk.section, best.chunk.conditions),
+            [(c.chunk.section, c.chunk.conditions) for c in ranked if c.chunk.id != best.chunk.id],
+            signals.words,
+        )
+        if best is not None
+        else []
+    )
+    return Selection(best, ranked, used_fallback, tuple(asks))
 
 
 def _consent_route(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ingest.morphemes import USER_NOUNS as _USER_NOUNS
+
 #: canonical term -> variants (the canonical term maps to itself implicitly).
 SYNONYM_GROUPS: Mapping[str, tuple[str, ...]] = {
     "연락처": (
@@ -108,6 +110,5 @@ def _variant_index(groups: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
 #: variant (lower-cased) -> canonical term
 CANONICAL: Mapping[str, str] = _variant_index(SYNONYM_GROUPS)
 
-#: Slang that Kiwi would split into pieces that mean something else ("전번" → 전 + 번), kept
-#: as one noun. Ordinary words are left to Kiwi's own dictionary.
-USER_NOUNS: tuple[str, ...] = ("전번", "폰번", "폰번호", "차번", "차넘버", "핸폰", "내역서")
+#: Slang kept as one noun by the shared analyser (``ingest.morphemes``).
+USER_NOUNS: tuple[str, ...] = _USER_NOUNS

@@ -12,12 +12,14 @@ first analysis, so ``warm_up()`` exists for servers to pay that at start.
 
 from __future__ import annotations
 
-import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from rag.synonyms import CANONICAL, USER_NOUNS
+from ingest.morphemes import KIWI_LOCK as _kiwi_lock
+from ingest.morphemes import analyse as analyse
+from ingest.morphemes import get_kiwi as _get_kiwi
+from rag.synonyms import CANONICAL
 
 #: Tags whose morphemes carry meaning for retrieval (Kiwi/Sejong tag set).
 _NOUN_TAGS = frozenset({"NNG", "NNP", "NR", "SL", "SH", "XR"})
@@ -29,23 +31,6 @@ _STOP_STEMS = frozenset({"하", "되", "있", "없", "이"})
 _BOUND_NOUN = "NNB"  # 일, 번, 개 …: kept as a unit after a number or inside a compound
 #: Derivational suffixes that may sit inside a noun phrase ("기사님 연락처") without breaking it.
 _TRANSPARENT_TAGS = frozenset({"XSN", "XPN"})
-
-_kiwi: Any = None
-_kiwi_lock = threading.Lock()  # guards creation and every analysis call
-
-
-def _get_kiwi() -> Any:
-    global _kiwi
-    if _kiwi is None:
-        with _kiwi_lock:
-            if _kiwi is None:
-                from kiwipiepy import Kiwi
-
-                kiwi = Kiwi()
-                for word in USER_NOUNS:
-                    kiwi.add_user_word(word, "NNG")
-                _kiwi = kiwi
-    return _kiwi
 
 
 def warm_up() -> None:
@@ -140,13 +125,3 @@ def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
         _terms(tokens) if text.strip() else []
         for text, tokens in zip(normalised, analysed, strict=True)
     ]
-
-
-def analyse(text: str) -> list[Any]:
-    """Kiwi's morphemes of ``text`` as given (offsets index into it), for readers that need
-    the grammar (negation scope) rather than BM25 terms."""
-    if not text.strip():
-        return []
-    kiwi = _get_kiwi()
-    with _kiwi_lock:
-        return list(kiwi.tokenize(text))

@@ -48,6 +48,13 @@ def _documents(paths: list[Path]) -> list[tuple[str, str]]:
     return docs
 
 
+def _open(condition: dict[str, Any]) -> str:
+    """ "영수증 없음 → 영수증 (negative)"."""
+    words = " ".join(condition["words"])
+    alternative = ", one of several" if condition.get("alternative") else ""
+    return f"{condition['text']} → {words} ({condition['polarity']}{alternative})"
+
+
 def _text(report: PlaybookReport) -> str:
     lines = [
         f"== {report.source}: {report.title}",
@@ -55,7 +62,10 @@ def _text(report: PlaybookReport) -> str:
     ]
     for s in report.situations:
         lines.append(f"- {s.section}")
-        stated = ", ".join(f"{k}={v}" for k, v in s.conditions.items())
+        stated = ", ".join(
+            f"{k}={v}" if k != "open" else "open=" + " / ".join(_open(c) for c in v)
+            for k, v in s.conditions.items()
+        )
         lines.append(f"    conditions: {stated or '(none)'}")
         first = s.script.splitlines()[0] if s.script else ""
         lines.append(f"    script: {first}{' …' if s.script.count(chr(10)) else ''}")
