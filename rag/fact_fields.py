@@ -48,6 +48,9 @@ class FactField(BaseModel):
     refused: str | None = None
     #: The agent's prompt to check this fact when it is unknown and would change the answer.
     ask: str | None = Field(default=None, min_length=1)
+    #: The fact only arises inside a playbook's procedure: a case stating a value a situation
+    #: is stated for keeps a question about that procedure grounded ("발송 전 멘트 주세요").
+    grounds: bool = False
 
     @model_validator(mode="before")
     @classmethod

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from policy_guard.facts import CaseFacts
 from rag.catalog import Catalog, Playbook
 from rag.contract import Hit
+from rag.fact_fields import fact_fields
 from rag.open_conditions import QuestionWords, covers
 
 #: Best dense cosine below which no question is covered, whatever its words. Calibrated on a
@@ -43,6 +44,9 @@ class Evidence:
     heading_terms: int  # most question terms found in one situation's own heading
     #: The question names a vocabulary topic (택배, 중복 결제, …) a situation is stated for.
     topic_covered: bool = False
+    #: The case holds a procedure fact (fact_fields.yaml `grounds`) with the value a situation
+    #: of the playbook is stated for, and the question's words meet a situation's heading.
+    procedure_covered: bool = False
     #: The question says an open condition of a situation ("현장 대기 중") word for word.
     open_covered: bool = False
 
@@ -84,6 +88,9 @@ def gather(
     heading = 0
     if playbook is not None:
         heading = max((len(ts & asked) for ts in playbook.heading_terms.values()), default=0)
+    procedure_covered = (
+        playbook is not None and service_fits and heading >= 1 and _in_procedure(facts, playbook)
+    )
     dense = [h.dense_score for h in hits if h.dense_score is not None]
     bm25 = [h.bm25_score for h in hits if h.bm25_score is not None]
     return Evidence(
@@ -91,10 +98,25 @@ def gather(
         request_covered=request_covered,
         reason_covered=reason_covered,
         topic_covered=topic_covered,
+        procedure_covered=procedure_covered,
         open_covered=open_covered,
         top_dense=max(dense, default=0.0),
         top_bm25=max(bm25, default=0.0),
         heading_terms=heading,
+    )
+
+
+def _in_procedure(facts: CaseFacts, playbook: Playbook) -> bool:
+    fields = fact_fields().facts
+    stated = {
+        name: getattr(facts, name)
+        for name, field in fields.items()
+        if field.grounds and getattr(facts, name, None) is not None
+    }
+    return any(
+        getattr(c.conditions, name, None) == value
+        for c in playbook.situations
+        for name, value in stated.items()
     )
 
 
@@ -106,6 +128,7 @@ def is_grounded(evidence: Evidence, dense_threshold: float | None = None) -> boo
         or evidence.reason_covered
         or evidence.topic_covered
         or evidence.open_covered
+        or evidence.procedure_covered
     ):
         return True
     threshold = DEFAULT_DENSE_THRESHOLD if dense_threshold is None else dense_threshold

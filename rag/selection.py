@@ -243,12 +243,11 @@ def fit_conditions(
     _flag_condition("withdrawn", cond.withdrawn, facts.withdrawn, False, tally)
     _flag_condition("alt_recipient", cond.alt_recipient, facts.alt_recipient, False, tally)
     if cond.channel is not None:
-        if facts.channel == cond.channel:
+        # An unknown channel is taken to be chat, the default wording.
+        if (facts.channel or "chat") == cond.channel:
             tally.match("channel")
-        elif facts.channel is not None or cond.channel != "chat":
+        else:
             tally.conflicts.append("channel")
-        # Unknown channel: the chat wording stands (the default), but it is no evidence for
-        # choosing this situation over others.
     if cond.topics:
         asked = {topic for topic, _ in signals.topics}
         asked_groups = {group for _, group in signals.topics}

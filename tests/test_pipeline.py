@@ -74,7 +74,7 @@ def test_uncovered_questions_are_not_grounded(question: str, pipeline: Suggestio
     ("question", "grounded"),
     [
         ("대리 탔던 거 앱에서 어떻게 확인해요", True),
-        ("대리 이용 내역 앱에서 저장하는 방법 물어보세요", True),
+        ("대리 지난주에 부른 거 앱에서 어떻게 저장해요", True),
         ("앱에서 어디서 봐요", False),
         # the service's app, but a page no situation names
         ("대리 기사 지원하는 곳 앱에서 어디서 봐요", False),
@@ -89,6 +89,25 @@ def test_how_to_see_ones_rides_in_the_app_is_grounded(
     assert sug.grounded is grounded, sug.reply
     if grounded:
         assert "앱" in sug.reply and sug.guard.allowed
+
+
+@pytest.mark.parametrize(
+    ("question", "case", "grounded"),
+    [
+        # the console says where the statement procedure stands; the question names no item
+        ("전화 상담이에요, 발송 전에 안내할 멘트 알려주세요", {"identity_verified": True}, True),
+        ("탈퇴 고객, 동의 받았고 정보 다 받음, 마무리 안내는?", {"withdrawn": True}, True),
+        # the same console, a question no situation's words meet
+        ("쿠폰은 어떻게 써요?", {"identity_verified": True}, False),
+    ],
+)
+def test_a_procedure_fact_in_the_console_grounds_a_question_about_that_procedure(
+    question: str, case: dict[str, Any], grounded: bool, pipeline: SuggestionPipeline
+) -> None:
+    facts = CaseFacts.model_validate({"service": "daeri", **case})
+    sug = pipeline.suggest(question, facts)
+    assert sug.grounded is grounded, sug.reply
+    assert sug.guard.allowed
 
 
 def test_citations_and_timings(pipeline: SuggestionPipeline) -> None:

@@ -458,12 +458,12 @@ def test_a_situation_for_the_reason_answers_another_item_only_when_it_discloses_
         ("phone", "phone", True, False),
         ("phone", "chat", False, True),
         ("chat", "phone", False, True),
-        # unknown: the chat wording may stand, but it is no evidence for the situation
-        ("chat", None, False, False),
+        # unknown: the chat wording, the default
+        ("chat", None, True, False),
         ("phone", None, False, True),
     ],
 )
-def test_an_unknown_channel_is_no_match(
+def test_an_unknown_channel_is_chat_by_default(
     stated: str, known: str | None, matched: bool, conflict: bool
 ) -> None:
     fit = fit_conditions(ChunkConditions(channel=stated), CaseFacts(channel=known))
