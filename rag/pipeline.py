@@ -26,6 +26,7 @@ from policy_guard.facts import CaseFacts
 from policy_guard.verdict import Violation
 from rag.asks import facts_that_matter, prompts_for
 from rag.catalog import Catalog, Playbook
+from rag.condition_fit import Signals, question_topics
 from rag.contract import Citation, Hit, Suggestion
 from rag.counsel import answer_counsel, counsel_suggestion
 from rag.customer_questions import CustomerQuestion, question_to_ask, with_question
@@ -40,7 +41,7 @@ from rag.grounding import Evidence, gather, is_grounded
 from rag.open_conditions import QuestionWords
 from rag.procedure_notes import Position, compose_step, position_in
 from rag.readings import FactReading
-from rag.selection import Selection, Signals, Wording, question_topics, select_section
+from rag.selection import Selection, Wording, select_section
 from rag.tokenizer import tokenize
 
 log = logging.getLogger(__name__)
