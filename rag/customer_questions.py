@@ -22,8 +22,8 @@ from typing import Literal
 
 from ingest.chunk import Chunk
 from policy_guard.facts import CaseFacts
+from rag.condition_fit import disclosure_rules, fit_conditions
 from rag.script import customer_script
-from rag.selection import disclosure_rules, fit_conditions
 from rag.vocabulary import vocabulary
 
 #: A sentence of a script: up to its end mark.

@@ -13,8 +13,9 @@ from ingest.conditions import merge_conditions, read_conditions, read_windows
 from ingest.durations import normal, read_durations
 from policy_guard import check, disclosure_allowed
 from policy_guard.facts import CaseFacts, ride_age
+from rag.condition_fit import fit_conditions
 from rag.facts import extract_facts, fold_width_case_spaces, read_age
-from rag.selection import fit_conditions, select_section
+from rag.selection import select_section
 
 MONDAY = date(2026, 11, 23)
 

@@ -11,7 +11,7 @@ from core.errors import ConfigError
 from ingest.chunker import chunk_document
 from ingest.conditions import read_conditions, read_requests, read_topics
 from ingest.vocabulary import load_vocabulary, load_vocabulary_file, parse_vocabulary
-from rag.selection import question_topics
+from rag.condition_fit import question_topics
 
 REPO = Path(__file__).resolve().parents[1]
 VOCAB = load_vocabulary()

@@ -15,8 +15,9 @@ from ingest.chunker import chunk_document
 from policy_guard import disclosure_allowed
 from policy_guard.facts import CaseFacts
 from rag.catalog import Catalog, Playbook
+from rag.condition_fit import Signals, fit_conditions
 from rag.routes import ob_window_end
-from rag.selection import Signals, Wording, fit_conditions, select_section
+from rag.selection import Wording, select_section
 
 KB = Path(__file__).resolve().parents[1] / "kb"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ingest.chunk import Chunk
 from ingest.procedures import Procedure, Step
 from policy_guard.facts import CaseFacts
-from rag.selection import fit_conditions
+from rag.condition_fit import fit_conditions
 
 #: Facts a step settles only when they are true (a "no" keeps the step open).
 _MUST_BE_TRUE = frozenset({"identity_verified", "collection_consent"})
