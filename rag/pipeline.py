@@ -34,7 +34,7 @@ from rag.fact_sources import Resolution, question_readings, resolve
 from rag.facts import QuestionFacts, read_question, with_ride_timing, without_item_words
 from rag.facts_table import REASON_IMPLIED_REQUEST
 from rag.final_guard import guard_final_reply
-from rag.grounding import Evidence, gather, is_grounded
+from rag.grounding import Evidence, dense_threshold_for, gather, is_grounded
 from rag.readings import FactReading
 from rag.selection import Selection, Signals, Wording, question_topics, select_section
 from rag.tokenizer import tokenize
@@ -61,6 +61,9 @@ class Retriever(Protocol):
     def begin(self, question: str, k: int | None = None) -> PendingSearch: ...
 
     def snapshot(self) -> _Snapshot: ...
+
+    @property
+    def query_encoder(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -269,7 +272,10 @@ class SuggestionPipeline:
         timings["facts"] = _ms(t)
 
         t = time.perf_counter()
-        wait = self.settings.dense_wait == "always"
+        encoder = self.retriever.query_encoder
+        # The static encoder costs less than deciding whether to wait for it.
+        wait = self.settings.dense_wait == "always" or encoder == "static"
+        threshold = dense_threshold_for(encoder, self.settings.grounded_threshold)
         hits = pending.hits() if wait else pending.sparse_hits()
         catalog = self.catalog()
         timings["retrieval"] = _ms(t)
@@ -287,7 +293,7 @@ class SuggestionPipeline:
             grounded = (
                 selection is not None
                 and selection.chosen is not None
-                and is_grounded(evidence, self.settings.grounded_threshold)
+                and is_grounded(evidence, threshold)
             )
             return book, selection, evidence, grounded
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -29,7 +29,7 @@ from ingest.embedder import Embedder
 from ingest.query_batch import QueryCancelled
 from rag.bm25_index import BM25Index
 from rag.contract import Hit
-from rag.dense import DenseSearcher
+from rag.dense import DenseSearcher, PassageEncoder, StaticIndex
 from rag.fusion import FusionParams, weighted_rrf
 from rag.tokenizer import tokenize, warm_up
 
@@ -63,6 +63,8 @@ class Snapshot:
     generation: str
     chunks: Mapping[str, Chunk]
     bm25: BM25Index
+    #: The passages embedded by the static query encoder, when it is the one in use.
+    static: StaticIndex | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,7 @@ class HybridRetriever:
         embedder: Embedder,
         mode: Mode = "hybrid",
         params: FusionParams | None = None,
+        static_encoder: PassageEncoder | None = None,
     ) -> None:
         _check_mode(mode)
         self.settings = settings
@@ -156,6 +159,9 @@ class HybridRetriever:
         self.params = params or FusionParams.from_settings(settings)
         self.store = store
         self._dense = DenseSearcher(embedder, store)
+        self._static_encoder = static_encoder
+        #: Which encoder the dense ranking's cosines come from (grounding's threshold follows).
+        self.query_encoder: Literal["static", "e5"] = "static" if static_encoder else "e5"
         self._snapshot: Snapshot | None = None
         self._reload_lock = threading.Lock()
         self._dense_pool: ThreadPoolExecutor | None = None
@@ -172,6 +178,11 @@ class HybridRetriever:
             generation=pinned if isinstance(pinned, str) else generation,
             chunks={c.id: c for c in chunks},
             bm25=BM25Index.from_chunks(chunks),
+            static=(
+                StaticIndex(self._static_encoder, [c.id for c in chunks], [c.text for c in chunks])
+                if self._static_encoder is not None
+                else None
+            ),
         )
         log.info("retrieval index loaded generation=%s chunks=%d", generation, len(chunks))
         return snapshot
@@ -232,13 +243,9 @@ class HybridRetriever:
         dense: list[tuple[str, float]] = []
         bm25: list[tuple[str, float]] = []
         if depth > 0 and mode in ("hybrid", "dense"):
-            t = time.perf_counter()
-            vectors = self._dense.embed(question)
-            timings["embed"] = _ms(t)
-            t = time.perf_counter()
-            # Ids from another generation (an ingest flipped mid-search) are dropped.
-            dense = [(cid, s) for cid, s in self._dense.query(vectors, depth) if cid in snap.chunks]
-            timings["dense"] = _ms(t)
+            result = self._dense_rows(snap, question, depth)
+            timings["embed"], timings["dense"] = result.embed_ms, result.query_ms
+            dense = result.rows
         if depth > 0 and mode in ("hybrid", "bm25"):
             t = time.perf_counter()
             bm25 = snap.bm25.search_terms(tokenize(question), depth)
@@ -266,19 +273,35 @@ class HybridRetriever:
     def _dense_candidates(
         self, snap: Snapshot, question: str, depth: int, given_up: threading.Event
     ) -> DenseResult | None:
-        t = time.perf_counter()
         try:
-            vectors = self._dense.embed(question, given_up.is_set)
+            return self._dense_rows(snap, question, depth, given_up.is_set)
         except QueryCancelled:
             return None
+
+    def _dense_rows(
+        self,
+        snap: Snapshot,
+        question: str,
+        depth: int,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> DenseResult:
+        searcher: DenseSearcher | StaticIndex = self._dense if snap.static is None else snap.static
+        t = time.perf_counter()
+        vectors = searcher.embed(question, cancelled)
         embed_ms = _ms(t)
         t = time.perf_counter()
-        rows = [(cid, s) for cid, s in self._dense.query(vectors, depth) if cid in snap.chunks]
+        # Ids from another generation (an ingest flipped mid-search) are dropped.
+        rows = [(cid, s) for cid, s in searcher.query(vectors, depth) if cid in snap.chunks]
         return DenseResult(rows, embed_ms, _ms(t))
 
     def _submit_dense(
         self, snap: Snapshot, question: str, depth: int, given_up: threading.Event
     ) -> Future[DenseResult | None]:
+        if snap.static is not None:
+            # The static encoder costs less than handing the query to a thread would.
+            done: Future[DenseResult | None] = Future()
+            done.set_result(self._dense_candidates(snap, question, depth, given_up))
+            return done
         with self._pool_lock:
             if self._dense_pool is None:
                 # As many workers as requests served at once, so that concurrent questions
@@ -367,7 +390,12 @@ def build_retriever(settings: Settings, mode: Mode = "hybrid") -> HybridRetrieve
 
     embedder = load_embedder(settings)
     store = open_store(settings, embedder)
-    retriever = HybridRetriever(settings, store, embedder, mode=mode)
+    static = None
+    if settings.query_encoder == "static":
+        from ingest.static_encoder import load_static_encoder
+
+        static = load_static_encoder(settings)
+    retriever = HybridRetriever(settings, store, embedder, mode=mode, static_encoder=static)
     # Pay Kiwi's start-up (~2.5 s) and the first index build now, not on the first question;
     # before the first ingest there is nothing to build yet, and search will say so.
     warm_up()
