@@ -40,8 +40,9 @@ STATIC_DIR_NAME = "multilingual-e5-small-static"
 MANIFEST_NAME = "agent-assist-build.json"
 #: Bump when the distillation or the folder layout changes, so existing builds are redone.
 BUILD_FORMAT = 1
-#: model2vec's default SIF coefficient: frequent tokens weigh less.
-SIF_COEFFICIENT = 1e-4
+#: SIF weighting: frequent tokens weigh less. Korean particles and endings are frequent and say
+#: little, so 1e-6 (model2vec's default is 1e-4) ranked better (docs/retrieval.md).
+SIF_COEFFICIENT = 1e-6
 #: XLM-R's unknown and padding tokens: kept whatever the texts say.
 SPECIAL_TOKENS = ("<unk>", "<pad>")
 #: PCA over the token vectors: all 384 components (centred and rotated, not reduced;
@@ -196,6 +197,7 @@ def _identity(e5_dir: Path, keep: Sequence[str]) -> dict[str, Any]:
     return {
         "format": BUILD_FORMAT,
         "pca_dims": PCA_DIMS,
+        "sif_coefficient": SIF_COEFFICIENT,
         "source": e5_dir.name,
         "source_sha256": e5_manifest.get("source_sha256"),
         "tokenizer_sha256": e5_manifest.get("tokenizer_sha256"),

@@ -170,5 +170,10 @@ def test_pipeline_reads_the_threshold_of_the_retrievers_encoder(
         settings = indexed_settings.model_copy(update={"query_encoder": encoder})
         sug = pipeline_module.build_pipeline(settings).suggest("대리 앱에서 탑승 기록 보는 법")
         assert seen and set(seen) == {DENSE_THRESHOLDS[encoder]}
-        if encoder == "static":  # always fused: it costs less than deciding not to
-            assert "embed" in sug.timings_ms
+        assert sug.grounded
+        if encoder == "static":
+            # Always fused, even where e5 would not be awaited (an item decides grounding):
+            # it costs less than deciding not to.
+            pipe = pipeline_module.build_pipeline(settings)
+            plain = pipe.suggest("펫 운행완료 2일 된 건 차량번호 물어보세요")
+            assert "embed" in plain.timings_ms
