@@ -26,7 +26,7 @@ from rag.contract import Hit
 #: (their cosines live on different scales). Calibrated on a labelled set with
 #: benchmarks/calibrate_grounding.py (docs/pipeline.md, docs/retrieval.md);
 #: settings.grounded_threshold overrides it.
-DENSE_THRESHOLDS: dict[str, float] = {"e5": 0.855, "static": 0.62}
+DENSE_THRESHOLDS: dict[str, float] = {"e5": 0.855, "static": 0.53}
 DEFAULT_DENSE_THRESHOLD = DENSE_THRESHOLDS["e5"]
 #: Question terms that must appear in one situation's own heading (rule 3).
 MIN_HEADING_TERMS = 2

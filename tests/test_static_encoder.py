@@ -84,6 +84,18 @@ def test_vectors_are_unit_norm_and_deterministic(tiny_build: tuple[Path, Path, b
     assert not np.allclose(first[0], first[1])
 
 
+def test_concurrent_queries_get_their_own_vectors(tiny_build: tuple[Path, Path, bool]) -> None:
+    """Threads share one encoder (the server's request threads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    encoder = StaticEncoder(tiny_build[1])
+    texts = [f"펫 기사님 연락처 {i}일 전 이용" for i in range(64)]
+    alone = encoder.embed_queries(texts)
+    with ThreadPoolExecutor(8) as pool:
+        rows = list(pool.map(lambda t: encoder.embed_queries([t])[0], texts))
+    np.testing.assert_array_equal(np.stack(rows), alone)
+
+
 def test_vocabulary_keeps_korean_and_what_the_texts_use() -> None:
     assert static_build.kept_by_form("▁기사님")
     assert static_build.kept_by_form("▁3일")
