@@ -27,7 +27,7 @@ from rag.asks import facts_that_matter, prompts_for
 from rag.catalog import Catalog, Playbook
 from rag.contract import Citation, Hit, Suggestion
 from rag.customer_questions import CustomerQuestion, customer_facts, find_question
-from rag.dense_need import PendingSearch, dense_needed
+from rag.dense_need import PendingSearch, dense_needed, e5_needed
 from rag.drafting.base import DraftContext, Drafter
 from rag.drafting.composed import NO_SCRIPT_REPLY, compose_reply
 from rag.fact_sources import Resolution, question_readings, resolve
@@ -287,7 +287,9 @@ class SuggestionPipeline:
 
         topics = frozenset(topic for topic, _ in signals.topics)
 
-        def decide(hits: list[Hit]) -> tuple[Playbook | None, Selection | None, Evidence, bool]:
+        def decide(
+            hits: list[Hit], threshold: float = threshold
+        ) -> tuple[Playbook | None, Selection | None, Evidence, bool]:
             book, selection = self._select(hits, facts, signals, catalog, situational)
             evidence = gather(facts, hits, catalog, book, asked, read.request_family, topics)
             grounded = (
@@ -298,7 +300,12 @@ class SuggestionPipeline:
             return book, selection, evidence, grounded
 
         book, selection, evidence, grounded = decide(hits)
-        if not wait and dense_needed(hits, evidence, selection):
+        if encoder == "static":
+            if e5_needed(selection):  # the cosines are e5's now, and so is the threshold
+                hits = pending.e5_hits()
+                e5_floor = dense_threshold_for("e5", self.settings.grounded_threshold)
+                book, selection, evidence, grounded = decide(hits, e5_floor)
+        elif not wait and dense_needed(hits, evidence, selection):
             hits = pending.hits()
             book, selection, evidence, grounded = decide(hits)
         else:

@@ -133,6 +133,17 @@ class PendingSearch:
         cands = Candidates(self.snapshot, mode, bm25, dense, self.timings)
         return self._retriever.rank(cands, self.k)
 
+    def e5_hits(self) -> list[Hit]:
+        """The hybrid ranking with e5's dense query in place of the static encoder's, for a
+        tie the static ranking should not break (rag/dense_need.py)."""
+        t = time.perf_counter()
+        vectors = self._retriever._dense.embed(self.question)
+        rows = self._retriever._dense.query(vectors, self.depth)
+        self.timings["e5_wait"] = _ms(t)
+        dense = [(cid, score) for cid, score in rows if cid in self.snapshot.chunks]
+        cands = Candidates(self.snapshot, "hybrid", self.bm25, dense, self.timings)
+        return self._retriever.rank(cands, self.k)
+
     def discard(self) -> None:
         """Not needed: a query still waiting for the encoder is dropped; one already in a
         forward pass finishes into the embedder's cache (it cannot be interrupted)."""
