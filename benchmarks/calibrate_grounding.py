@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from core.settings import Settings  # noqa: E402
 from ingest.pipeline import ingest_kb  # noqa: E402
-from rag.grounding import dense_threshold_for  # noqa: E402
+from rag.grounding import MIN_HEADING_TERMS, dense_threshold_for  # noqa: E402
 from rag.pipeline import build_pipeline  # noqa: E402
 
 
@@ -54,6 +54,7 @@ def main() -> int:
     pipeline = build_pipeline(settings)
     rows = [json.loads(line) for line in args.labelled.read_text().splitlines() if line.strip()]
     undecided: dict[bool, list[float]] = {True: [], False: []}
+    by_cosine: dict[bool, list[float]] = {True: [], False: []}
     confusion = {"tp": 0, "fn": 0, "fp": 0, "tn": 0}
     for row in rows:
         sug = pipeline.suggest(row["question"])
@@ -67,6 +68,8 @@ def main() -> int:
         )
         if rule == "retrieval":
             undecided[row["covered"]].append(ev.top_dense)
+            if ev.heading_terms >= MIN_HEADING_TERMS:
+                by_cosine[row["covered"]].append(ev.top_dense)
         key = (
             ("tp" if sug.grounded else "fn") if row["covered"] else ("fp" if sug.grounded else "tn")
         )
@@ -84,9 +87,14 @@ def main() -> int:
         print("retrieval-decided covered: min dense", round(min(undecided[True]), 4))
     if undecided[False]:
         print("retrieval-decided off-topic: max dense", round(max(undecided[False]), 4))
-    if undecided[True] and undecided[False]:
-        low, high = max(undecided[False]), min(undecided[True])
-        print("margin", round(high - low, 4), "midpoint", round((low + high) / 2, 4))
+    # Rule 3 reads the cosine only where the words meet a heading (MIN_HEADING_TERMS).
+    for covered, values in by_cosine.items():
+        if values:
+            bound = min(values) if covered else max(values)
+            print(
+                f"cosine-decided {'covered' if covered else 'off-topic'}: {len(values)}, "
+                f"{'min' if covered else 'max'} dense {bound:.4f}"
+            )
     if tmp is not None:
         tmp.cleanup()
     return 0
