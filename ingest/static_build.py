@@ -7,8 +7,8 @@ query costs a tokenizer call and a sum (well under a millisecond) instead of a f
 Every one of e5's 250,002 tokens would cost a forward pass at build time (about 30 minutes on
 2 cores) and 190 MB on disk. The vocabulary is therefore restricted to what Korean agents'
 questions are made of: every Hangul token, digits, ASCII punctuation and one- or two-letter
-Latin pieces (from which any Latin word can still be spelled), plus every token the knowledge
-base and the packaged vocabulary files use. The Unigram tokenizer segments any text with the
+Latin pieces (from which any Latin word can still be spelled), plus every token the shipped
+playbooks and the packaged vocabulary files use. The Unigram tokenizer segments any text with the
 pieces that remain.
 
 Like ``ingest/e5_build.py`` the build is idempotent (the manifest records the e5 folder's
@@ -69,13 +69,18 @@ def static_model_dir(models_dir: Path) -> Path:
     return models_dir / STATIC_DIR_NAME
 
 
-def vocabulary_texts(kb_dir: Path | None) -> list[str]:
-    """The knowledge base's playbooks and the packaged vocabulary files, as texts."""
+def vocabulary_texts() -> list[str]:
+    """The shipped playbooks (``kb/`` beside the packages) and the packaged vocabulary files,
+    as texts. Not the configured knowledge base: a build that followed it would be redone
+    whenever a playbook brought a token not kept yet, and again and again where several
+    knowledge bases share one model folder (the shipped playbooks add 18 tokens: arrows,
+    URL pieces)."""
     paths: list[Path] = []
     for pattern in VOCABULARY_GLOBS:
         paths.extend(sorted(_PACKAGE_ROOT.glob(pattern)))
-    if kb_dir is not None and kb_dir.is_dir():
-        paths.extend(sorted(p for p in kb_dir.rglob("*") if p.suffix in KB_SUFFIXES))
+    shipped = _PACKAGE_ROOT / "kb"
+    if shipped.is_dir():
+        paths.extend(sorted(p for p in shipped.rglob("*") if p.suffix in KB_SUFFIXES))
     return [p.read_text(encoding="utf-8", errors="replace") for p in paths if p.is_file()]
 
 
@@ -101,7 +106,7 @@ def kept_tokens(
     return keep
 
 
-def vocabulary(e5_dir: Path, kb_dir: Path | None, limit: int | None = None) -> list[str]:
+def vocabulary(e5_dir: Path, limit: int | None = None) -> list[str]:
     """The e5 tokens the static encoder keeps, in e5's order (``limit``: only the first
     ones, for tests)."""
     from tokenizers import Tokenizer
@@ -109,7 +114,7 @@ def vocabulary(e5_dir: Path, kb_dir: Path | None, limit: int | None = None) -> l
     tokenizer = Tokenizer.from_file(str(e5_dir / "tokenizer.json"))
     ranked = [t for t, _ in sorted(tokenizer.get_vocab().items(), key=lambda item: item[1])]
     seen: set[str] = set()
-    for text in vocabulary_texts(kb_dir):
+    for text in vocabulary_texts():
         lines = [line for line in text.splitlines() if line.strip()]
         for enc in tokenizer.encode_batch(lines, add_special_tokens=False):
             seen.update(enc.tokens)
@@ -191,8 +196,8 @@ def distil(
 
 def _identity(e5_dir: Path, keep: Sequence[str]) -> dict[str, Any]:
     """What the build depends on: the e5 build (its manifest names the packaged source by
-    hash), the kept tokens (a new playbook or phrasing changes them only when it brings a
-    token not kept already) and the format."""
+    hash), the kept tokens (a new phrasing changes them only when it brings a token not kept
+    already), PCA, SIF and the format."""
     e5_manifest = read_manifest(e5_dir) or {}
     return {
         "format": BUILD_FORMAT,
@@ -211,18 +216,16 @@ def _is_current(target: Path, identity: dict[str, Any]) -> bool:
     return manifest is not None and all(manifest.get(k) == v for k, v in identity.items())
 
 
-def ensure_static_model(models_dir: Path, kb_dir: Path | None, limit: int | None = None) -> Path:
-    path, _built = ensure_static_model_status(models_dir, kb_dir, limit)
+def ensure_static_model(models_dir: Path, limit: int | None = None) -> Path:
+    path, _built = ensure_static_model_status(models_dir, limit)
     return path
 
 
-def ensure_static_model_status(
-    models_dir: Path, kb_dir: Path | None, limit: int | None = None
-) -> tuple[Path, bool]:
+def ensure_static_model_status(models_dir: Path, limit: int | None = None) -> tuple[Path, bool]:
     """The static encoder's folder, distilled first when missing or made from other inputs;
     also whether this call built it."""
     e5_dir = ensure_builtin_model(models_dir)
-    keep = vocabulary(e5_dir, kb_dir, limit)
+    keep = vocabulary(e5_dir, limit)
     identity = _identity(e5_dir, keep)
     target = static_model_dir(models_dir)
     if _is_current(target, identity):

@@ -51,7 +51,7 @@ class StaticEncoder:
         return self._encode(_clean(texts))
 
 
-_LOADED: dict[tuple[str, str], StaticEncoder] = {}
+_LOADED: dict[str, StaticEncoder] = {}
 _LOAD_LOCK = threading.Lock()
 
 
@@ -60,14 +60,13 @@ def load_static_encoder(settings: Settings) -> StaticEncoder:
     from ingest.static_build import ensure_static_model
 
     models_dir = settings.models_dir.expanduser().resolve()
-    kb_dir = settings.kb_dir.expanduser().resolve()
-    key = (str(models_dir), str(kb_dir))
+    key = str(models_dir)
     with _LOAD_LOCK:
         cached = _LOADED.get(key)
         if cached is not None:
             return cached
         started = time.perf_counter()
-        encoder = StaticEncoder(ensure_static_model(models_dir, kb_dir))
+        encoder = StaticEncoder(ensure_static_model(models_dir))
         log.info(
             "static query encoder loaded dim=%d seconds=%.2f",
             encoder.dim,

@@ -36,7 +36,7 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, bo
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(socket.socket, "connect", refuse)
         mp.setattr(socket, "create_connection", refuse)
-        path, built = static_build.ensure_static_model_status(models_dir, None, limit=TINY)
+        path, built = static_build.ensure_static_model_status(models_dir, limit=TINY)
     return models_dir, path, built
 
 
@@ -54,7 +54,7 @@ def test_build_is_offline_and_writes_a_manifest(tiny_build: tuple[Path, Path, bo
 def test_second_build_is_a_no_op(tiny_build: tuple[Path, Path, bool]) -> None:
     models_dir, path, _built = tiny_build
     before = (path / "model.safetensors").stat().st_mtime_ns
-    again, built = static_build.ensure_static_model_status(models_dir, None, limit=TINY)
+    again, built = static_build.ensure_static_model_status(models_dir, limit=TINY)
     assert (again, built) == (path, False)
     assert (path / "model.safetensors").stat().st_mtime_ns == before
 
@@ -65,7 +65,7 @@ def test_a_build_from_other_inputs_is_redone(tiny_build: tuple[Path, Path, bool]
     manifest_path = path / static_build.MANIFEST_NAME
     manifest = json.loads(manifest_path.read_text())
     manifest_path.write_text(json.dumps({**manifest, "vocabulary_sha256": "0" * 64}))
-    again, built = static_build.ensure_static_model_status(models_dir, None, limit=TINY)
+    again, built = static_build.ensure_static_model_status(models_dir, limit=TINY)
     assert (again, built) == (path, True)
     assert (
         json.loads(manifest_path.read_text())["vocabulary_sha256"] == manifest["vocabulary_sha256"]

@@ -3,7 +3,7 @@ then distil the static query encoder from it.
 
 Run it once at deploy time so the first request does not pay for the builds (a few seconds for
 e5, a minute or two for the static encoder on 2 cores); running it again is a no-op unless the
-packaged source, or the tokens the knowledge base and vocabulary files use, changed.
+packaged source, or the tokens the shipped playbooks and vocabulary files use, changed.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{path} ({state})")
     if not args.no_static:
         started = time.perf_counter()
-        path, built = ensure_static_model_status(models_dir, settings.kb_dir)
+        path, built = ensure_static_model_status(models_dir)
         state = f"built in {time.perf_counter() - started:.1f}s" if built else "already built"
         print(f"{path} ({state})")
     return 0
