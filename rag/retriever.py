@@ -13,14 +13,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
 from numpy.typing import NDArray
-from pydantic import ConfigDict
 
 from core.errors import IndexNotReadyError, UserError
 from core.settings import Settings
@@ -32,6 +28,9 @@ from rag.contract import Hit
 from rag.dense import DenseSearcher, PassageEncoder, StaticIndex
 from rag.fusion import FusionParams, weighted_rrf
 from rag.tokenizer import tokenize, warm_up
+
+if TYPE_CHECKING:
+    from rag.langchain_view import LangChainRetriever
 
 log = logging.getLogger(__name__)
 
@@ -358,40 +357,9 @@ class HybridRetriever:
         return hits
 
     def as_langchain(self, k: int | None = None) -> LangChainRetriever:
+        from rag.langchain_view import LangChainRetriever
+
         return LangChainRetriever(retriever=self, k=k)
-
-
-class LangChainRetriever(BaseRetriever):
-    """LangChain view of a ``HybridRetriever``: one Document per hit, best first."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    retriever: Any  # HybridRetriever (Any: pydantic cannot validate the plain class)
-    k: int | None = None
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        hits: list[Hit] = self.retriever.search(query, self.k)
-        return [hit_document(hit) for hit in hits]
-
-
-def hit_document(hit: Hit) -> Document:
-    chunk = hit.chunk
-    return Document(
-        page_content=chunk.text,
-        id=chunk.id,
-        metadata={
-            "source": chunk.source,
-            "section": chunk.section,
-            "chunk_id": chunk.id,
-            "kind": chunk.kind,
-            "score": hit.score,
-            "bm25_rank": hit.bm25_rank,
-            "dense_rank": hit.dense_rank,
-            "dense_score": hit.dense_score,
-        },
-    )
 
 
 def build_retriever(settings: Settings, mode: Mode = "hybrid") -> HybridRetriever:
