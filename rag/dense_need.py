@@ -34,6 +34,11 @@ LOW_MARGIN_RATIO = 0.8
 #: or lose by trading places (RETRIEVAL_WEIGHT / (1 + rank)); measured differing choices led by
 #: 0.025, 0.030 and 0.1 (docs/retrieval.md).
 NEAR_TIE = 0.2
+#: With the static query encoder (always fused), two fitting situations scoring alike are an
+#: exact tie that the static ranking would break; e5's ranking breaks it instead. 8 of 303
+#: development questions (2.6 %), e.g. a statement wanted for an insurer: app guidance or the
+#: identity check (docs/retrieval.md).
+STATIC_TIE = 1e-6
 
 
 class PendingSearch(Protocol):
@@ -44,6 +49,8 @@ class PendingSearch(Protocol):
     def sparse_hits(self) -> list[Hit]: ...
 
     def hits(self) -> list[Hit]: ...
+
+    def e5_hits(self) -> list[Hit]: ...
 
     def discard(self) -> None: ...
 
@@ -66,6 +73,11 @@ def selection_margin(selection: Selection | None) -> float:
     if selection is None or len(selection.ranked) < 2:
         return math.inf
     return selection.ranked[0].score - selection.ranked[1].score
+
+
+def e5_needed(selection: Selection | None) -> bool:
+    """Whether a suggestion decided on the static encoder's fused ranking rests on a tie."""
+    return selection_margin(selection) < STATIC_TIE
 
 
 def dense_needed(hits: Sequence[Hit], evidence: Evidence, selection: Selection | None) -> bool:

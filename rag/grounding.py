@@ -25,9 +25,12 @@ from rag.contract import Hit
 from rag.fact_fields import fact_fields
 from rag.open_conditions import QuestionWords, covers
 
-#: Best dense cosine below which no question is covered, whatever its words. Calibrated on a
-#: labelled set (docs/pipeline.md); settings.grounded_threshold overrides it.
-DEFAULT_DENSE_THRESHOLD = 0.855
+#: Best dense cosine below which no question is covered, whatever its words, per query encoder
+#: (their cosines live on different scales). Calibrated on a labelled set with
+#: benchmarks/calibrate_grounding.py (docs/pipeline.md, docs/retrieval.md);
+#: settings.grounded_threshold overrides it.
+DENSE_THRESHOLDS: dict[str, float] = {"e5": 0.855, "static": 0.53}
+DEFAULT_DENSE_THRESHOLD = DENSE_THRESHOLDS["e5"]
 #: Question terms that must appear in one situation's own heading (rule 3).
 MIN_HEADING_TERMS = 2
 
@@ -118,6 +121,11 @@ def _in_procedure(facts: CaseFacts, playbook: Playbook) -> bool:
         for c in playbook.situations
         for name, value in stated.items()
     )
+
+
+def dense_threshold_for(encoder: str, override: float | None = None) -> float:
+    """The threshold for cosines of ``encoder`` ("e5" or "static"), unless overridden."""
+    return DENSE_THRESHOLDS[encoder] if override is None else override
 
 
 def is_grounded(evidence: Evidence, dense_threshold: float | None = None) -> bool:

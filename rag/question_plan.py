@@ -18,11 +18,11 @@ from policy_guard.facts import CaseFacts
 from rag.catalog import Catalog, Playbook
 from rag.condition_fit import Signals, question_topics
 from rag.contract import Hit
-from rag.dense_need import PendingSearch, dense_needed
+from rag.dense_need import PendingSearch, dense_needed, e5_needed
 from rag.fact_sources import Resolution, question_readings, resolve
 from rag.facts import QuestionFacts, read_question, with_ride_timing, without_item_words
 from rag.facts_table import REASON_IMPLIED_REQUEST
-from rag.grounding import Evidence, gather, is_grounded
+from rag.grounding import Evidence, dense_threshold_for, gather, is_grounded
 from rag.open_conditions import QuestionWords
 from rag.readings import FactReading
 from rag.selection import Selection, Wording, select_section
@@ -48,6 +48,9 @@ class Retriever(Protocol):
     def begin(self, question: str, k: int | None = None) -> PendingSearch: ...
 
     def snapshot(self) -> _Snapshot: ...
+
+    @property
+    def query_encoder(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,10 @@ def plan_question(
     timings["facts"] = ms_since(t)
 
     t = time.perf_counter()
-    wait = settings.dense_wait == "always"
+    encoder = retriever.query_encoder
+    # The static encoder costs less than deciding whether to wait for it.
+    wait = settings.dense_wait == "always" or encoder == "static"
+    threshold = dense_threshold_for(encoder, settings.grounded_threshold)
     hits = pending.hits() if wait else pending.sparse_hits()
     catalog = catalog_of()
     timings["retrieval"] = ms_since(t)
@@ -155,7 +161,9 @@ def plan_question(
 
     topics = frozenset(topic for topic, _ in signals.topics)
 
-    def decide(hits: list[Hit]) -> tuple[Playbook | None, Selection | None, Evidence, bool]:
+    def decide(
+        hits: list[Hit], threshold: float = threshold
+    ) -> tuple[Playbook | None, Selection | None, Evidence, bool]:
         book, selection = select_playbook(hits, facts, signals, catalog, situational)
         evidence = gather(
             facts, hits, catalog, book, asked, read.request_family, topics, signals.words
@@ -163,12 +171,17 @@ def plan_question(
         grounded = (
             selection is not None
             and selection.chosen is not None
-            and is_grounded(evidence, settings.grounded_threshold)
+            and is_grounded(evidence, threshold)
         )
         return book, selection, evidence, grounded
 
     book, selection, evidence, grounded = decide(hits)
-    if not wait and dense_needed(hits, evidence, selection):
+    if encoder == "static":
+        if e5_needed(selection):  # the cosines are e5's now, and so is the threshold
+            hits = pending.e5_hits()
+            e5_floor = dense_threshold_for("e5", settings.grounded_threshold)
+            book, selection, evidence, grounded = decide(hits, e5_floor)
+    elif not wait and dense_needed(hits, evidence, selection):
         hits = pending.hits()
         book, selection, evidence, grounded = decide(hits)
     else:

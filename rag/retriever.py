@@ -10,17 +10,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
 from numpy.typing import NDArray
-from pydantic import ConfigDict
 
 from core.errors import IndexNotReadyError, UserError
 from core.settings import Settings
@@ -29,9 +25,12 @@ from ingest.embedder import Embedder
 from ingest.query_batch import QueryCancelled
 from rag.bm25_index import BM25Index
 from rag.contract import Hit
-from rag.dense import DenseSearcher
+from rag.dense import DenseSearcher, PassageEncoder, StaticIndex
 from rag.fusion import FusionParams, weighted_rrf
 from rag.tokenizer import tokenize, warm_up
+
+if TYPE_CHECKING:
+    from rag.langchain_view import LangChainRetriever
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +62,8 @@ class Snapshot:
     generation: str
     chunks: Mapping[str, Chunk]
     bm25: BM25Index
+    #: The passages embedded by the static query encoder, when it is the one in use.
+    static: StaticIndex | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,17 @@ class PendingSearch:
         cands = Candidates(self.snapshot, mode, bm25, dense, self.timings)
         return self._retriever.rank(cands, self.k)
 
+    def e5_hits(self) -> list[Hit]:
+        """The hybrid ranking with e5's dense query in place of the static encoder's, for a
+        tie the static ranking should not break (rag/dense_need.py)."""
+        t = time.perf_counter()
+        vectors = self._retriever._dense.embed(self.question)
+        rows = self._retriever._dense.query(vectors, self.depth)
+        self.timings["e5_wait"] = _ms(t)
+        dense = [(cid, score) for cid, score in rows if cid in self.snapshot.chunks]
+        cands = Candidates(self.snapshot, "hybrid", self.bm25, dense, self.timings)
+        return self._retriever.rank(cands, self.k)
+
     def discard(self) -> None:
         """Not needed: a query still waiting for the encoder is dropped; one already in a
         forward pass finishes into the embedder's cache (it cannot be interrupted)."""
@@ -149,6 +161,7 @@ class HybridRetriever:
         embedder: Embedder,
         mode: Mode = "hybrid",
         params: FusionParams | None = None,
+        static_encoder: PassageEncoder | None = None,
     ) -> None:
         _check_mode(mode)
         self.settings = settings
@@ -156,6 +169,9 @@ class HybridRetriever:
         self.params = params or FusionParams.from_settings(settings)
         self.store = store
         self._dense = DenseSearcher(embedder, store)
+        self._static_encoder = static_encoder
+        #: Which encoder the dense ranking's cosines come from (grounding's threshold follows).
+        self.query_encoder: Literal["static", "e5"] = "static" if static_encoder else "e5"
         self._snapshot: Snapshot | None = None
         self._reload_lock = threading.Lock()
         self._dense_pool: ThreadPoolExecutor | None = None
@@ -172,6 +188,11 @@ class HybridRetriever:
             generation=pinned if isinstance(pinned, str) else generation,
             chunks={c.id: c for c in chunks},
             bm25=BM25Index.from_chunks(chunks),
+            static=(
+                StaticIndex(self._static_encoder, [c.id for c in chunks], [c.text for c in chunks])
+                if self._static_encoder is not None
+                else None
+            ),
         )
         log.info("retrieval index loaded generation=%s chunks=%d", generation, len(chunks))
         return snapshot
@@ -232,13 +253,9 @@ class HybridRetriever:
         dense: list[tuple[str, float]] = []
         bm25: list[tuple[str, float]] = []
         if depth > 0 and mode in ("hybrid", "dense"):
-            t = time.perf_counter()
-            vectors = self._dense.embed(question)
-            timings["embed"] = _ms(t)
-            t = time.perf_counter()
-            # Ids from another generation (an ingest flipped mid-search) are dropped.
-            dense = [(cid, s) for cid, s in self._dense.query(vectors, depth) if cid in snap.chunks]
-            timings["dense"] = _ms(t)
+            result = self._dense_rows(snap, question, depth)
+            timings["embed"], timings["dense"] = result.embed_ms, result.query_ms
+            dense = result.rows
         if depth > 0 and mode in ("hybrid", "bm25"):
             t = time.perf_counter()
             bm25 = snap.bm25.search_terms(tokenize(question), depth)
@@ -266,19 +283,35 @@ class HybridRetriever:
     def _dense_candidates(
         self, snap: Snapshot, question: str, depth: int, given_up: threading.Event
     ) -> DenseResult | None:
-        t = time.perf_counter()
         try:
-            vectors = self._dense.embed(question, given_up.is_set)
+            return self._dense_rows(snap, question, depth, given_up.is_set)
         except QueryCancelled:
             return None
+
+    def _dense_rows(
+        self,
+        snap: Snapshot,
+        question: str,
+        depth: int,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> DenseResult:
+        searcher: DenseSearcher | StaticIndex = self._dense if snap.static is None else snap.static
+        t = time.perf_counter()
+        vectors = searcher.embed(question, cancelled)
         embed_ms = _ms(t)
         t = time.perf_counter()
-        rows = [(cid, s) for cid, s in self._dense.query(vectors, depth) if cid in snap.chunks]
+        # Ids from another generation (an ingest flipped mid-search) are dropped.
+        rows = [(cid, s) for cid, s in searcher.query(vectors, depth) if cid in snap.chunks]
         return DenseResult(rows, embed_ms, _ms(t))
 
     def _submit_dense(
         self, snap: Snapshot, question: str, depth: int, given_up: threading.Event
     ) -> Future[DenseResult | None]:
+        if snap.static is not None:
+            # The static encoder costs less than handing the query to a thread would.
+            done: Future[DenseResult | None] = Future()
+            done.set_result(self._dense_candidates(snap, question, depth, given_up))
+            return done
         with self._pool_lock:
             if self._dense_pool is None:
                 # As many workers as requests served at once, so that concurrent questions
@@ -324,40 +357,9 @@ class HybridRetriever:
         return hits
 
     def as_langchain(self, k: int | None = None) -> LangChainRetriever:
+        from rag.langchain_view import LangChainRetriever
+
         return LangChainRetriever(retriever=self, k=k)
-
-
-class LangChainRetriever(BaseRetriever):
-    """LangChain view of a ``HybridRetriever``: one Document per hit, best first."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    retriever: Any  # HybridRetriever (Any: pydantic cannot validate the plain class)
-    k: int | None = None
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        hits: list[Hit] = self.retriever.search(query, self.k)
-        return [hit_document(hit) for hit in hits]
-
-
-def hit_document(hit: Hit) -> Document:
-    chunk = hit.chunk
-    return Document(
-        page_content=chunk.text,
-        id=chunk.id,
-        metadata={
-            "source": chunk.source,
-            "section": chunk.section,
-            "chunk_id": chunk.id,
-            "kind": chunk.kind,
-            "score": hit.score,
-            "bm25_rank": hit.bm25_rank,
-            "dense_rank": hit.dense_rank,
-            "dense_score": hit.dense_score,
-        },
-    )
 
 
 def build_retriever(settings: Settings, mode: Mode = "hybrid") -> HybridRetriever:
@@ -367,7 +369,12 @@ def build_retriever(settings: Settings, mode: Mode = "hybrid") -> HybridRetrieve
 
     embedder = load_embedder(settings)
     store = open_store(settings, embedder)
-    retriever = HybridRetriever(settings, store, embedder, mode=mode)
+    static = None
+    if settings.query_encoder == "static":
+        from ingest.static_encoder import load_static_encoder
+
+        static = load_static_encoder(settings)
+    retriever = HybridRetriever(settings, store, embedder, mode=mode, static_encoder=static)
     # Pay Kiwi's start-up (~2.5 s) and the first index build now, not on the first question;
     # before the first ingest there is nothing to build yet, and search will say so.
     warm_up()

@@ -123,12 +123,18 @@ def test_concurrent_real_queries_each_get_their_own_vector(
     assert batcher.calls < len(QUESTIONS)
 
 
-# --- the pipeline waits for the dense query only when it can change the answer
+# --- with e5 as the query encoder, the pipeline waits for the dense query only when it can
+# change the answer (the static encoder is always fused: see test_static_encoder.py)
 
 
 @pytest.fixture(scope="module")
-def retriever(indexed_settings: Settings) -> HybridRetriever:
-    return build_retriever(indexed_settings)
+def e5_settings(indexed_settings: Settings) -> Settings:
+    return indexed_settings.model_copy(update={"query_encoder": "e5"})
+
+
+@pytest.fixture(scope="module")
+def retriever(e5_settings: Settings) -> HybridRetriever:
+    return build_retriever(e5_settings)
 
 
 def test_pending_search_rankings_match_the_modes(retriever: HybridRetriever) -> None:
@@ -141,12 +147,10 @@ def test_pending_search_rankings_match_the_modes(retriever: HybridRetriever) -> 
 
 
 def _suggest_both(
-    indexed_settings: Settings, retriever: HybridRetriever, question: str, case: CaseFacts
+    settings: Settings, retriever: HybridRetriever, question: str, case: CaseFacts
 ) -> tuple[Any, Any]:
-    lazy = SuggestionPipeline(indexed_settings, retriever)
-    always = SuggestionPipeline(
-        indexed_settings.model_copy(update={"dense_wait": "always"}), retriever
-    )
+    lazy = SuggestionPipeline(settings, retriever)
+    always = SuggestionPipeline(settings.model_copy(update={"dense_wait": "always"}), retriever)
     return lazy.suggest(question, case), always.suggest(question, case)
 
 
@@ -162,15 +166,13 @@ def _suggest_both(
     ],
 )
 def test_dense_is_awaited_only_when_it_can_change_the_suggestion(
-    indexed_settings: Settings,
+    e5_settings: Settings,
     retriever: HybridRetriever,
     question: str,
     case: dict[str, Any],
     waits: bool,
 ) -> None:
-    lazy, always = _suggest_both(
-        indexed_settings, retriever, question, CaseFacts.model_validate(case)
-    )
+    lazy, always = _suggest_both(e5_settings, retriever, question, CaseFacts.model_validate(case))
     assert ("dense_wait" in lazy.timings_ms) == waits
     assert "dense_wait" in always.timings_ms
     assert (lazy.reply, lazy.grounded, lazy.ask) == (always.reply, always.grounded, always.ask)
