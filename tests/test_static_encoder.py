@@ -166,17 +166,18 @@ def test_pipeline_reads_the_threshold_of_the_retrievers_encoder(
 ) -> None:
     from ingest import static_encoder
     from rag import pipeline as pipeline_module
+    from rag import question_plan
 
     tiny = StaticEncoder(tiny_build[1])
     monkeypatch.setattr(static_encoder, "load_static_encoder", lambda _settings: tiny)
     seen: list[float | None] = []
-    real = pipeline_module.is_grounded
+    real = question_plan.is_grounded
 
     def spy(evidence: Evidence, threshold: float | None = None) -> bool:
         seen.append(threshold)
         return real(evidence, threshold)
 
-    monkeypatch.setattr(pipeline_module, "is_grounded", spy)
+    monkeypatch.setattr(question_plan, "is_grounded", spy)
     for encoder in ("static", "e5"):
         seen.clear()
         settings = indexed_settings.model_copy(update={"query_encoder": encoder})
