@@ -230,7 +230,7 @@ def test_keyboard_only_shift(browser: Any, live: LiveServer, tmp_path: Path) -> 
     assert page.evaluate("() => document.activeElement.name") != "history_available"
     c.submit(lambda: page.keyboard.press("Control+Enter"))
     page.keyboard.press("Alt+C")
-    assert page.locator("#copy-status").inner_text() == "복사했습니다"
+    page.locator("#copy-status").filter(has_text="복사했습니다").wait_for(timeout=5000)
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied == page.locator("#reply").evaluate("e => e.textContent")
     assert copied.count("\n") >= 2  # the script keeps its lines
