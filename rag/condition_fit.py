@@ -14,6 +14,7 @@ with the guard's say on a disclosure). Choosing among the fits is ``rag.selectio
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -21,6 +22,7 @@ from ingest.chunk import Chunk, ChunkConditions
 from ingest.conditions import read_topics
 from ingest.vocabulary import load_vocabulary
 from policy_guard.facts import CaseFacts
+from rag.fact_fields import fact_fields
 from rag.open_conditions import QuestionWords
 from rag.script import DISCLOSURE_PLACEHOLDERS, customer_script
 
@@ -31,8 +33,15 @@ NORMAL_STATUSES = frozenset({"in_progress", "completed"})
 MATCH_WEIGHT = 2.0
 #: A yes/no condition met by the default reading of an unknown fact.
 DEFAULT_MATCH_WEIGHT = 0.5
+#: A stated exception flag (탈퇴 고객, 다른 이메일 …) counts this many matches.
+EXCEPTION_FACTOR = 3.0
 
 DisclosureCheck = Callable[[str, CaseFacts], bool]
+
+
+@functools.cache
+def exception_facts() -> frozenset[str]:
+    return frozenset(name for name, f in fact_fields().facts.items() if f.exception)
 
 
 @dataclass(frozen=True)
@@ -126,7 +135,10 @@ def _flag_condition(
         else:  # the usual case, e.g. the "본인확인" step while identity is not confirmed
             tally.match(name, DEFAULT_MATCH_WEIGHT)
     elif known == stated:
-        tally.match(name)
+        # A stated exception (탈퇴 고객, 다른 이메일: fact_fields.yaml `exception`) is what its
+        # situation is written for: it outweighs what every step of the usual route shares.
+        exception = stated is True and name in exception_facts()
+        tally.match(name, MATCH_WEIGHT * (EXCEPTION_FACTOR if exception else 1.0))
     else:
         tally.conflicts.append(name)
 
@@ -204,11 +216,12 @@ def fit_conditions(
     _flag_condition("withdrawn", cond.withdrawn, facts.withdrawn, False, tally)
     _flag_condition("alt_recipient", cond.alt_recipient, facts.alt_recipient, False, tally)
     if cond.channel is not None:
-        # An unknown channel is taken to be chat, the default wording.
-        if (facts.channel or "chat") == cond.channel:
+        if facts.channel == cond.channel:
             tally.match("channel")
-        else:
+        elif facts.channel is not None or cond.channel != "chat":
             tally.conflicts.append("channel")
+        # Unknown channel: the chat wording stands (the default; its phone sibling conflicts),
+        # but it is no evidence for choosing this situation over others.
     if cond.topics:
         asked = {topic for topic, _ in signals.topics}
         asked_groups = {group for _, group in signals.topics}

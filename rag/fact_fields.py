@@ -51,6 +51,9 @@ class FactField(BaseModel):
     #: The fact only arises inside a playbook's procedure: a case stating a value a situation
     #: is stated for keeps a question about that procedure grounded ("발송 전 멘트 주세요").
     grounds: bool = False
+    #: A yes/no fact whose "yes" takes the customer off the usual route (탈퇴 고객, 다른 이메일):
+    #: a situation stated for it outweighs the usual route's steps (rag/condition_fit.py).
+    exception: bool = False
 
     @model_validator(mode="before")
     @classmethod

@@ -459,14 +459,27 @@ def test_a_situation_for_the_reason_answers_another_item_only_when_it_discloses_
         ("phone", "phone", True, False),
         ("phone", "chat", False, True),
         ("chat", "phone", False, True),
-        # unknown: the chat wording, the default
-        ("chat", None, True, False),
+        # unknown: the chat wording may stand, but it is no evidence for the situation
+        ("chat", None, False, False),
         ("phone", None, False, True),
     ],
 )
-def test_an_unknown_channel_is_chat_by_default(
+def test_an_unknown_channel_is_no_match(
     stated: str, known: str | None, matched: bool, conflict: bool
 ) -> None:
     fit = fit_conditions(ChunkConditions(channel=stated), CaseFacts(channel=known))
     assert ("channel" in fit.matched) is matched
     assert ("channel" in fit.conflicts) is conflict
+
+
+def test_a_stated_exception_outweighs_a_step_of_the_usual_route() -> None:
+    # 탈퇴 고객: the consent route is written for it; the usual step only shares identity.
+    facts = CaseFacts(identity_verified=True, withdrawn=True, request="usage_statement")
+    usual = fit_conditions(
+        ChunkConditions(requests=["usage_statement"], identity_verified=True), facts
+    )
+    exception = fit_conditions(ChunkConditions(requests=["usage_statement"], withdrawn=True), facts)
+    assert exception.weight > usual.weight
+    # a progress flag (본인확인) is no exception: stated, it weighs one match
+    plain = fit_conditions(ChunkConditions(identity_verified=True), facts)
+    assert plain.weight == pytest.approx(2.0)
