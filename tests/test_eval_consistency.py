@@ -60,3 +60,16 @@ def test_the_blind_sets_load() -> None:
     assert len(para) >= 100 and len({c.group for c in para}) >= 20
     assert len(load_dataset(blind / "claims.jsonl").suggest) >= 60
     assert len(load_dataset(blind / "guard_blind.jsonl").guard) >= 100
+
+
+def test_the_later_held_out_sets_load_and_name_their_playbooks() -> None:
+    blind = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "blind"
+    set2 = load_dataset(blind / "set2" / "paraphrases.jsonl").suggest
+    assert len(set2) >= 150 and len({c.group for c in set2}) >= 25
+    assert len(load_dataset(blind / "set2" / "chats.jsonl").chats) >= 30
+    shipped = {p.name for p in (blind / "services" / "kb").glob("*.txt")}
+    for name in ("questions_taxi_bike.jsonl", "questions_parking_quick.jsonl"):
+        cases = load_dataset(blind / "services" / name).suggest
+        assert len(cases) >= 80
+        # every answerable question names a playbook of the folder; the others expect none
+        assert all(c.source in shipped or c.grounded is False for c in cases)
