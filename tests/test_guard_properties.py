@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from policy_guard import CaseFacts, check
@@ -155,7 +155,10 @@ def test_phone_stays_allowed_when_open(
     data: st.DataObject, digits: str, days: int, status: str, consent: bool
 ) -> None:
     value, korean = data.draw(phone_spellings(digits))
-    draft, _ = _embed(data.draw, value, spaced=korean)
+    draft, start = _embed(data.draw, value, spaced=korean)
+    # "… 공일일 이에요": a digit word that is also the copula right after Korean digit words
+    # reads either way; the guard takes the longer number, the restrictive reading.
+    assume(not (korean and draft[start + len(value) :].lstrip().startswith(("이", "일"))))
     facts: dict[str, Any] = {"driver_phone": "-".join(_groups(digits))}
     if consent:
         facts.update(driver_consent=True, days_since_ride=days + 30)
