@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from same_answer import assert_same_answer
 
 from core.settings import Settings
 from ingest.pipeline import IngestReport, ingest_kb
@@ -144,12 +145,4 @@ def test_seed_answers_do_not_change(
     question: str,
     case: dict[str, Any],
 ) -> None:
-    from policy_guard import CaseFacts
-
-    facts = CaseFacts.model_validate(case)
-    before = seeds_only.suggest(question, facts)
-    after = parking.suggest(question, facts)
-    assert after.reply == before.reply
-    assert [(c.source, c.section) for c in after.citations[:1]] == [
-        (c.source, c.section) for c in before.citations[:1]
-    ]
+    assert_same_answer(seeds_only, parking, question, case)
