@@ -21,14 +21,12 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from core.errors import ConfigError
 from ingest.chunk import ChunkConditions, OpenCondition, Polarity
 from ingest.heading_words import blank_known, unknown_words
 from ingest.morphemes import analyse
-from ingest.vocabulary import Vocabulary, load_vocabulary
+from ingest.vocabulary import Vocabulary, compiled_patterns, load_vocabulary, validated_yaml
 
 OPEN_FILE = "open_conditions.yaml"
 #: Kiwi tags of content morphemes; adjacent nouns join into one word ("입"+"차" → "입차").
@@ -37,22 +35,13 @@ _STEM_TAGS = frozenset({"VV", "VA"})
 _STOP_STEMS = frozenset({"하", "되", "있", "없", "이", "않", "말", "아니"})
 
 
-def _patterns(values: list[str]) -> list[str]:
-    for value in values:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"bad pattern {value!r}: {exc}") from exc
-    return values
-
-
 class PolarityMarkers(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     negative: list[str] = Field(min_length=1)
     positive: list[str] = Field(min_length=1)
 
-    _check = field_validator("negative", "positive")(_patterns)
+    _check = field_validator("negative", "positive")(compiled_patterns)
 
     def polarity(self, text: str) -> Polarity:
         if any(re.search(p, text) for p in self.negative):
@@ -86,7 +75,7 @@ class OpenVocabulary(BaseModel):
     ask: str = Field(pattern=r"\{words\}")
     examples: list[OpenExample] = Field(default_factory=list)
 
-    _check = field_validator("separators")(_patterns)
+    _check = field_validator("separators")(compiled_patterns)
 
     @field_validator("synonyms")
     @classmethod
@@ -130,16 +119,7 @@ class OpenVocabulary(BaseModel):
 
 
 def parse_open_vocabulary(raw: str, source: str) -> OpenVocabulary:
-    try:
-        return OpenVocabulary.model_validate(yaml.safe_load(raw))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: not valid YAML: {exc}") from exc
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(x) for x in err['loc']) or 'top level'}: {err['msg']}"
-            for err in exc.errors(include_url=False)
-        )
-        raise ConfigError(f"{source}: {problems}") from exc
+    return validated_yaml(OpenVocabulary, raw, source)
 
 
 @functools.cache

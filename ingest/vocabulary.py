@@ -11,7 +11,7 @@ import functools
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -23,7 +23,11 @@ VOCABULARY_FILE = "vocabulary.yaml"
 _ID = r"^[a-z][a-z0-9_]*$"
 
 
-def _compiled(patterns: list[str]) -> list[str]:
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def compiled_patterns(patterns: list[str]) -> list[str]:
+    """A validator: every pattern compiles (the error names the pattern)."""
     for pattern in patterns:
         try:
             re.compile(pattern)
@@ -42,7 +46,7 @@ class Term(BaseModel):
     phrases: list[str] = Field(min_length=1)
     unless: list[str] = Field(default_factory=list)
 
-    _check_phrases = field_validator("phrases", "unless")(_compiled)
+    _check_phrases = field_validator("phrases", "unless")(compiled_patterns)
 
     def named_in(self, text: str) -> bool:
         return any(re.search(p, text) for p in self.phrases) and not any(
@@ -95,7 +99,7 @@ class Slot(BaseModel):
     @field_validator("pattern")
     @classmethod
     def _check_pattern(cls, value: str) -> str:
-        return _compiled([value])[0]
+        return compiled_patterns([value])[0]
 
 
 def _all_match(patterns: list[str], texts: list[str], *, want: bool, what: str) -> None:
@@ -123,7 +127,7 @@ class CounselFact(BaseModel):
     decides_examples: list[str] = Field(min_length=1)
     unknown_examples: list[str] = Field(min_length=1)
 
-    _check = field_validator("decides", "unknown")(_compiled)
+    _check = field_validator("decides", "unknown")(compiled_patterns)
 
     @model_validator(mode="after")
     def _consistent(self) -> CounselFact:
@@ -148,12 +152,12 @@ class CounselTypeWords(BaseModel):
     branch_not_examples: list[str] = Field(default_factory=list)
     facts: list[CounselFact] = Field(default_factory=list)
 
-    _check = field_validator("labels")(_compiled)
+    _check = field_validator("labels")(compiled_patterns)
 
     @field_validator("branch")
     @classmethod
     def _check_branch(cls, value: str) -> str:
-        groups = re.compile(_compiled([value])[0]).groupindex
+        groups = re.compile(compiled_patterns([value])[0]).groupindex
         if not {"when", "value"} <= set(groups):
             raise ValueError("branch needs the named groups 'when' and 'value'")
         return value
@@ -242,9 +246,15 @@ class Vocabulary(BaseModel):
 
 def parse_vocabulary(raw: str, source: str) -> Vocabulary:
     """Validate one vocabulary file; a problem raises ``ConfigError`` naming file and entry."""
+    return validated_yaml(Vocabulary, raw, source)
+
+
+def validated_yaml(model: type[_Model], raw: str, source: str) -> _Model:
+    """``model`` from the YAML text of a data file; a problem raises ``ConfigError`` naming the
+    file and the entry ("requests[3] (fare_refund).phrases")."""
     try:
         data = yaml.safe_load(raw)
-        return Vocabulary.model_validate(data)
+        return model.model_validate(data)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{source}: not valid YAML: {exc}") from exc
     except ValidationError as exc:
